@@ -1,0 +1,208 @@
+"""Map a scanned page onto its template: find the sheet, its orientation, and check the fit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+
+from academy_desktop.engine.align import features, marker_image, page, squares
+from academy_desktop.engine.align.geometry import (
+    downscale,
+    homography,
+    mean_scale,
+    page_corners,
+    rotate_corners,
+    scale_matrix,
+)
+from academy_desktop.engine.align.reference import frame_size, ncc, reference
+from academy_desktop.engine.rejections import Code, Rejection
+from academy_desktop.engine.template.model import Template
+
+SMALL_SIDE = 1000  # long side of the copy used to find marks and outlines
+LOW_SIDE = 360  # long side of the frame used to check orientation
+MIN_NCC = 0.30  # below this the page does not look like the template at all
+
+
+@dataclass
+class Aligned:
+    """Where the template sits in the input image."""
+
+    h: np.ndarray  # 3x3, template units -> input image pixels
+    method: str
+    rotation: int  # quarter turns (0, 90, 180, 270 degrees) the page was scanned at
+    ncc: float  # similarity with the blank sheet at low resolution, -1..1
+    px_per_unit: float
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _low_scale(t: Template) -> float:
+    return LOW_SIDE / max(t.page_size)
+
+
+def warp(gray: np.ndarray, h: np.ndarray, t: Template, scale: float) -> np.ndarray:
+    """The page as the template sees it, ``scale`` px per unit, paper-white outside."""
+    m = h @ scale_matrix(1.0 / scale)
+    return cv2.warpPerspective(
+        gray,
+        m,
+        frame_size(t, scale),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=255,
+    )
+
+
+def _orientation_score(small: np.ndarray, f: float, h: np.ndarray, t: Template) -> float:
+    low = _low_scale(t)
+    frame = warp(small, scale_matrix(f) @ h, t, low)
+    ref = reference(t, low)
+    a = cv2.GaussianBlur(frame, (3, 3), 0)
+    b = cv2.GaussianBlur(ref, (3, 3), 0)
+    return ncc(a, b)
+
+
+def _best_rotation(
+    small: np.ndarray, f: float, t: Template, src: np.ndarray, quad: np.ndarray, ks: tuple[int, ...]
+) -> tuple[np.ndarray, int, float, list[float]]:
+    """Try the quad's corner labellings ``ks``; keep the one that looks most like the sheet."""
+    best: tuple[np.ndarray, int, float] | None = None
+    scores = []
+    for k in ks:
+        h = homography(src, rotate_corners(quad, k) / f)
+        s = _orientation_score(small, f, h, t)
+        scores.append(s)
+        if best is None or s > best[2]:
+            best = (h, k, s)
+    assert best is not None
+    return best[0], best[1], best[2], scores
+
+
+def _by_squares(small: np.ndarray, f: float, t: Template) -> Aligned | None:
+    marks = t.alignment.markers
+    size = float(np.mean([m.size for m in marks]))
+    hi = max(small.shape) / max(t.page_size) * 1.15
+    found = squares.find_squares(small, size * hi * 0.3, size * hi)
+    src = np.array([[m.cx, m.cy] for m in marks], dtype=np.float32)
+    for fit in squares.best_quad(found, t)[:3]:
+        sides = [np.linalg.norm(fit.corners[(i + 1) % 4] - fit.corners[i]) for i in range(2)]
+        upright = abs(sides[0] / sides[1] - _aspect(src)) < abs(sides[1] / sides[0] - _aspect(src))
+        ks = (0, 2) if upright else (1, 3)
+        if abs(_aspect(src) - 1.0) < 0.08:
+            ks = (0, 1, 2, 3)
+        h, k, s, scores = _best_rotation(small, f, t, src, fit.corners, ks)
+        if s >= MIN_NCC:
+            margin = s - max((x for x in scores if x != s), default=-1.0)
+            return Aligned(
+                h, "markers", k * 90, s, mean_scale(h, t),
+                {"marks_found": len(found), "fit_error": round(fit.error, 4),
+                 "orientation_margin": round(margin, 4)},
+            )
+    return None
+
+
+def _aspect(pts: np.ndarray) -> float:
+    w = float(np.linalg.norm(pts[1] - pts[0]))
+    h = float(np.linalg.norm(pts[3] - pts[0]))
+    return w / h if h else 1.0
+
+
+def _by_page(small: np.ndarray, f: float, t: Template, any_rotation: bool) -> Aligned | None:
+    found = page.find_page(small)
+    if found is None:
+        return None
+    quad, score = found
+    src = page_corners(t)
+    sides = [np.linalg.norm(quad[(i + 1) % 4] - quad[i]) for i in range(2)]
+    portrait_img = sides[1] >= sides[0]
+    portrait_tpl = t.page_size[1] >= t.page_size[0]
+    if any_rotation:
+        ks: tuple[int, ...] = (0, 2) if portrait_img == portrait_tpl else (1, 3)
+    else:
+        ks = (0,)
+    h, k, s, _ = _best_rotation(small, f, t, src, quad, ks)
+    return Aligned(h, "page", k * 90, s, mean_scale(h, t), {"page_score": round(score, 4)})
+
+
+def _whole_image(gray: np.ndarray, t: Template) -> np.ndarray:
+    ih, iw = gray.shape[:2]
+    w, h = t.page_size
+    return scale_matrix(iw / w, ih / h)
+
+
+def _by_marker_image(gray: np.ndarray, t: Template) -> Aligned:
+    a = t.alignment
+    if a.marker_image is None:
+        raise Rejection(Code.ALIGNMENT_FAILED, "template names no marker image")
+    marker = marker_image.load_marker(a.marker_image)
+    base = np.eye(3)
+    img = gray
+    small, f = downscale(gray, SMALL_SIDE)
+    if getattr(a, "crop_page_first", False):
+        found = page.find_page(small)
+        if found is not None:
+            quad = found[0] / f
+            w = int(max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])))
+            hh = int(max(np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])))
+            dst = np.array([[0, 0], [w, 0], [w, hh], [0, hh]], np.float32)
+            base = homography(dst, quad)  # cropped page px -> image px
+            img = cv2.warpPerspective(gray, base, (w, hh), flags=cv2.WARP_INVERSE_MAP)
+    small, f = downscale(img, SMALL_SIDE)
+    centres, score = marker_image.find_markers(small, marker, a.marker_width_ratio or 17.0)
+    h = base @ homography(page_corners(t), centres / f)
+    return Aligned(h, "marker_image", 0, score, mean_scale(h, t), {"marker_score": round(score, 4)})
+
+
+def _by_features(gray: np.ndarray, t: Template) -> Aligned | None:
+    a = t.alignment
+    if a.reference_image is None:
+        return None
+    ref = marker_image.load_marker(a.reference_image)
+    small, f = downscale(gray, SMALL_SIDE)
+    ref_small, rf = downscale(ref, SMALL_SIDE)
+    found = features.match_reference(small, ref_small)
+    if found is None:
+        return None
+    m, inliers = found
+    rh, rw = ref.shape[:2]
+    w, h = t.page_size
+    # template units -> reference px -> small image px -> image px
+    hm = scale_matrix(1 / f) @ m @ scale_matrix(rf) @ scale_matrix(rw / w, rh / h)
+    return Aligned(hm, "features", 0, inliers, mean_scale(hm, t), {"inliers": round(inliers, 4)})
+
+
+def align(gray: np.ndarray, t: Template) -> Aligned:
+    """Find the template's page in ``gray``.
+
+    Raises :class:`Rejection` with ``NOT_A_SHEET`` when nothing sheet-like is
+    found, or ``ALIGNMENT_FAILED`` when a sheet is there but cannot be mapped
+    with confidence.
+    """
+    method = t.alignment.method
+    small, f = downscale(gray, SMALL_SIDE)
+    result: Aligned | None = None
+    if method == "markers":
+        result = _by_squares(small, f, t)
+        if result is None:
+            result = _by_page(small, f, t, any_rotation=True)
+            if result is not None and result.ncc < MIN_NCC + 0.1:
+                result = None
+        if result is None:
+            raise Rejection(Code.NOT_A_SHEET, "registration marks not found")
+    elif method == "page":
+        result = _by_page(small, f, t, any_rotation=False)
+        if result is None:  # the photo is already cropped to the page
+            h = _whole_image(gray, t)
+            result = Aligned(h, "none", 0, 0.0, mean_scale(h, t), {"page_found": False})
+    elif method == "marker_image":
+        result = _by_marker_image(gray, t)
+    elif method == "features":
+        result = _by_features(gray, t)
+        if result is None:
+            raise Rejection(Code.ALIGNMENT_FAILED, "reference features not matched")
+    else:
+        h = _whole_image(gray, t)
+        result = Aligned(h, "none", 0, 0.0, mean_scale(h, t))
+    return result

@@ -1,0 +1,58 @@
+"""What a blank sheet looks like, rendered once per template and scale and cached."""
+
+from __future__ import annotations
+
+import threading
+
+import cv2
+import numpy as np
+
+from academy_desktop.engine.template.model import Template
+
+_lock = threading.Lock()
+
+
+def frame_size(t: Template, scale: float) -> tuple[int, int]:
+    """(width, height) in pixels of the template page at ``scale`` px per unit."""
+    w, h = t.page_size
+    return max(1, round(w * scale)), max(1, round(h * scale))
+
+
+_cache: dict[tuple[int, float], tuple[Template, np.ndarray]] = {}
+_CACHE_MAX = 16
+
+
+def _render(t: Template, scale: float) -> np.ndarray:
+    from academy_desktop.engine.render import render_sheet, template_to_px
+
+    per_unit_at_100 = template_to_px(t, 100.0) / 100.0  # px per unit per dpi
+    img = render_sheet(t, dpi=scale / per_unit_at_100, color=False, title=True)
+    size = frame_size(t, scale)
+    if (img.shape[1], img.shape[0]) != size:
+        img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+    img.setflags(write=False)
+    return img
+
+
+def reference(t: Template, scale: float) -> np.ndarray:
+    """The blank sheet, grayscale, exactly ``frame_size(t, scale)`` (read-only, shared)."""
+    key = (id(t), round(scale, 4))
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] is t:
+            return hit[1]
+        img = _render(t, key[1])
+        if len(_cache) >= _CACHE_MAX:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = (t, img)
+        return img
+
+
+def ncc(a: np.ndarray, b: np.ndarray) -> float:
+    """Normalised cross-correlation of two equally sized images (-1..1)."""
+    fa = a.astype(np.float32).ravel()
+    fb = b.astype(np.float32).ravel()
+    fa -= fa.mean()
+    fb -= fb.mean()
+    den = float(np.sqrt((fa * fa).sum() * (fb * fb).sum()))
+    return float((fa * fb).sum() / den) if den > 0 else 0.0

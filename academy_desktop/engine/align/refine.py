@@ -1,0 +1,80 @@
+"""Local correction: shift each block of bubbles onto the printed bubbles it covers.
+
+Paper curls and scanners stretch, so after the page-wide mapping a block can
+still sit a fraction of a bubble off. Each block is matched (normalised
+correlation) against the blank sheet within a small search window; the peak
+gives the shift and its height says how well the block fits. A block that
+cannot be matched is reported, never silently read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from academy_desktop.engine.align.reference import reference
+from academy_desktop.engine.template.model import Template
+
+
+@dataclass(frozen=True)
+class BlockFit:
+    dx: float  # shift in frame pixels (at the processing scale)
+    dy: float
+    score: float  # correlation peak, -1..1
+    at_edge: bool  # the best shift is at the edge of the search window: not trustworthy
+
+
+def _subpixel(res: np.ndarray, x: int, y: int) -> tuple[float, float]:
+    def fit(a: float, b: float, c: float) -> float:
+        den = a - 2 * b + c
+        return 0.0 if abs(den) < 1e-9 else float(np.clip(0.5 * (a - c) / den, -0.5, 0.5))
+
+    dx = fit(res[y, x - 1], res[y, x], res[y, x + 1]) if 0 < x < res.shape[1] - 1 else 0.0
+    dy = fit(res[y - 1, x], res[y, x], res[y + 1, x]) if 0 < y < res.shape[0] - 1 else 0.0
+    return dx, dy
+
+
+def fit_blocks(frame: np.ndarray, t: Template, scale: float) -> dict[str, BlockFit]:
+    """Best shift of every block of ``t`` in ``frame`` (the page warped at ``scale``)."""
+    half = scale / 2.0
+    small = cv2.pyrDown(frame)
+    ref = reference(t, half)
+    fh, fw = small.shape[:2]
+    rh, rw = ref.shape[:2]
+    hh, ww = min(fh, rh), min(fw, rw)
+    out: dict[str, BlockFit] = {}
+    bub = t.bubble_size * half
+    margin = max(2, round(0.6 * bub))
+    search = max(3, round(0.8 * bub))
+    for block in t.blocks:
+        x, y, w, h = block.bounds()
+        x0 = max(0, round(x * half) - margin)
+        y0 = max(0, round(y * half) - margin)
+        x1 = min(ww, round((x + w) * half) + margin)
+        y1 = min(hh, round((y + h) * half) + margin)
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            out[block.name] = BlockFit(0.0, 0.0, 0.0, True)
+            continue
+        patch = ref[y0:y1, x0:x1]
+        sx0, sy0 = max(0, x0 - search), max(0, y0 - search)
+        sx1, sy1 = min(fw, x1 + search), min(fh, y1 + search)
+        region = small[sy0:sy1, sx0:sx1]
+        if region.shape[0] < patch.shape[0] or region.shape[1] < patch.shape[1]:
+            out[block.name] = BlockFit(0.0, 0.0, 0.0, True)
+            continue
+        if float(patch.std()) < 1.0:  # nothing printed to match against
+            out[block.name] = BlockFit(0.0, 0.0, 0.0, True)
+            continue
+        res = cv2.matchTemplate(region, patch, cv2.TM_CCOEFF_NORMED)
+        _, peak, _, loc = cv2.minMaxLoc(res)
+        px, py = loc
+        sx, sy = _subpixel(res, px, py)
+        dx = (sx0 + px + sx - x0) * 2.0
+        dy = (sy0 + py + sy - y0) * 2.0
+        edge = px in (0, res.shape[1] - 1) or py in (0, res.shape[0] - 1)
+        # a window clipped by the frame edge has no room on that side: not an edge hit
+        edge = edge and not (sx0 == 0 or sy0 == 0 or sx1 == fw or sy1 == fh)
+        out[block.name] = BlockFit(float(dx), float(dy), float(peak), bool(edge))
+    return out

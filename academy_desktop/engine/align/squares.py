@@ -1,0 +1,92 @@
+"""Find a native sheet's four solid square registration marks."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from academy_desktop.engine.align.geometry import is_convex_quad, normalise, order_clockwise
+from academy_desktop.engine.template.model import Template
+
+
+@dataclass(frozen=True)
+class Square:
+    cx: float
+    cy: float
+    side: float
+    squareness: float  # area / min-area-rect area, 1.0 for a perfect square
+
+
+def find_squares(small: np.ndarray, min_side: float, max_side: float) -> list[Square]:
+    """Solid dark squares of roughly ``min_side``..``max_side`` pixels, any rotation."""
+    norm = normalise(small, kernel=max(15, int(max_side * 3)))
+    dark = (norm < 140).astype(np.uint8)
+    n, labels, stats, centroids = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    out: list[Square] = []
+    min_area, max_area = min_side * min_side * 0.8, max_side * max_side * 1.3
+    for i in range(1, n):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if not (min_area <= area <= max_area):
+            continue
+        if max(w, h) > 2.2 * min(w, h):
+            continue
+        mask = (labels[y : y + h, x : x + w] == i).astype(np.uint8)
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        if not contours:
+            continue
+        cnt = max(contours, key=cv2.contourArea)
+        (_, _), (rw, rh), _ = cv2.minAreaRect(cnt)
+        if rw <= 0 or rh <= 0:
+            continue
+        aspect = max(rw, rh) / min(rw, rh)
+        fill = area / (rw * rh)
+        hull_area = cv2.contourArea(cv2.convexHull(cnt))
+        solidity = area / hull_area if hull_area > 0 else 0.0
+        if aspect > 1.35 or fill < 0.86 or solidity < 0.93:
+            continue
+        cx, cy = centroids[i]
+        out.append(Square(float(cx), float(cy), float(np.sqrt(area)), float(fill)))
+    return out
+
+
+@dataclass(frozen=True)
+class QuadFit:
+    corners: np.ndarray  # 4x2 image points, clockwise from the top-left on screen
+    scale: float  # image px per template unit implied by the quad
+    error: float  # worst relative deviation of side lengths and mark sizes
+
+
+def best_quad(squares: list[Square], t: Template) -> list[QuadFit]:
+    """Four squares whose layout matches the template's marks, best first.
+
+    Side lengths are compared with the template's, allowing for perspective,
+    and each square's size must agree with the scale the quad implies. Both
+    the upright and the quarter-turned reading are tried: which corner is the
+    sheet's top-left is decided later, by the caller.
+    """
+    marks = np.array([[m.cx, m.cy] for m in t.alignment.markers], dtype=np.float64)
+    size = float(np.mean([m.size for m in t.alignment.markers]))
+    tw = (np.linalg.norm(marks[1] - marks[0]) + np.linalg.norm(marks[2] - marks[3])) / 2
+    th = (np.linalg.norm(marks[3] - marks[0]) + np.linalg.norm(marks[2] - marks[1])) / 2
+    cands = sorted(squares, key=lambda s: -s.side)[:14]
+    fits: list[QuadFit] = []
+    for combo in itertools.combinations(cands, 4):
+        pts = order_clockwise(np.array([[s.cx, s.cy] for s in combo]))
+        if not is_convex_quad(pts):
+            continue
+        sides = [float(np.linalg.norm(pts[(i + 1) % 4] - pts[i])) for i in range(4)]
+        sides_arr = np.array(sides)
+        sizes = np.array([s.side for s in combo])
+        for expect in ((tw, th, tw, th), (th, tw, th, tw)):
+            exp = np.array(expect)
+            scale = float(sides_arr.sum() / exp.sum())
+            side_err = float(np.max(np.abs(sides_arr / (exp * scale) - 1.0)))
+            size_err = float(np.max(np.abs(sizes / (size * scale) - 1.0)))
+            err = max(side_err, size_err * 0.6)
+            if side_err < 0.4 and size_err < 0.6:
+                fits.append(QuadFit(pts, scale, err))
+    fits.sort(key=lambda f: (round(f.error, 2), -f.scale))
+    return fits

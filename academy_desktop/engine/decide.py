@@ -1,0 +1,139 @@
+"""Turn bubble fills into answers, with an honest confidence.
+
+The rule that matters most: a wrong answer must never come out ``ok``. Every
+bubble is compared with a threshold fitted to this sheet (where its empty
+bubbles and its marks lie) and nudged for this question (a row that is darker
+overall, e.g. under a shadow, needs more ink). A bubble whose fill lies within
+the doubt band around the threshold makes its question ``ambiguous`` or
+``low_confidence`` so that a person looks at it; everything else is decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from academy_desktop.engine.fill import FieldFills
+from academy_desktop.engine.result import FieldResult, FieldStatus, Marking
+from academy_desktop.engine.template.model import Template
+
+MIN_THRESHOLD = 0.30
+MAX_THRESHOLD = 0.62
+DEFAULT_THRESHOLD = 0.45
+MIN_BAND = 0.10
+OK_CONFIDENCE = 0.8  # the server treats anything below this as a review candidate
+
+
+@dataclass(frozen=True)
+class SheetLevels:
+    empty: float  # typical fill of an empty bubble on this sheet
+    marked: float | None  # typical fill of a clear mark, None when the sheet has none
+    threshold: float
+    band: float
+
+    def to_json(self) -> dict[str, float | None]:
+        return {
+            "empty": round(self.empty, 4),
+            "marked": None if self.marked is None else round(self.marked, 4),
+            "threshold": round(self.threshold, 4),
+            "band": round(self.band, 4),
+        }
+
+
+def sheet_levels(fills: list[FieldFills]) -> SheetLevels:
+    allf = np.concatenate([ff.fill[np.isfinite(ff.fill)] for ff in fills] or [np.zeros(0)])
+    if allf.size == 0:
+        return SheetLevels(0.0, None, DEFAULT_THRESHOLD, MIN_BAND)
+    empty = float(np.median(allf))
+    tops = np.array([np.nanmax(ff.fill) for ff in fills if np.isfinite(ff.fill).any()])
+    clear = tops[tops > empty + 0.35]
+    if clear.size == 0:
+        return SheetLevels(empty, None, max(DEFAULT_THRESHOLD, empty + 0.3), MIN_BAND)
+    marked = float(np.median(clear))
+    threshold = float(np.clip(empty + 0.5 * (marked - empty), MIN_THRESHOLD, MAX_THRESHOLD))
+    band = max(MIN_BAND, 0.14 * (marked - empty))
+    return SheetLevels(empty, marked, threshold, band)
+
+
+def _status(
+    marked: np.ndarray, doubtful: np.ndarray, multiple: bool
+) -> tuple[Marking, FieldStatus]:
+    n = int(marked.sum())
+    marking: Marking = "blank" if n == 0 else "single" if n == 1 else "multi"
+    if not doubtful.any():
+        if n == 0:
+            return marking, "blank"
+        if n == 1 or multiple:
+            return marking, "ok"
+        return marking, "ambiguous"  # a clear double mark: the student must be asked
+    if int((marked | doubtful).sum()) >= 2 and not (multiple and n >= 1 and not doubtful[~marked].any()):
+        return marking, "ambiguous"
+    return marking, "low_confidence"
+
+
+def decide_field(ff: FieldFills, levels: SheetLevels) -> FieldResult:
+    f = ff.field
+    values = list(f.values)
+    raw_marks = [
+        {"choice": v, "fill": _r(x), "dark": _r(d)} for v, x, d in zip(values, ff.fill, ff.dark)
+    ]
+    if not np.isfinite(ff.fill).all():
+        return FieldResult(
+            f.label, [], "blank", 0.0, "error",
+            {"marks": raw_marks, "error": "bubble outside the scanned area"}, "",
+        )
+    fills = ff.fill
+    # the question's own empty level: its lightest bubbles (a shadowed row reads darker)
+    row_empty = float(np.sort(fills)[: max(1, len(fills) // 2)].mean()) if len(fills) > 2 else 0.0
+    shift = max(0.0, row_empty - levels.empty - 0.05)
+    threshold = min(0.9, levels.threshold + shift)
+    margin = np.abs(fills - threshold)
+    marked = fills >= threshold
+    doubtful = margin < levels.band
+    marking, status = _status(marked, doubtful, f.multiple)
+    confidence = float(np.clip(0.5 + 0.3 * margin.min() / levels.band, 0.0, 1.0))
+    if status != "ok" and status != "blank":
+        confidence = min(confidence, OK_CONFIDENCE - 0.01)
+    detected = [v for v, m in zip(values, marked) if m]
+    order = np.argsort(-fills)
+    gap = float(fills[order[0]] - fills[order[1]]) if len(fills) > 1 else float(fills[0])
+    raw = {"marks": raw_marks, "threshold": _r(threshold), "gap": _r(gap)}
+    value = "".join(detected) if detected else f.empty_value
+    return FieldResult(f.label, detected, marking, round(confidence, 4), status, raw, value)
+
+
+_SEVERITY: dict[str, int] = {"ok": 0, "blank": 1, "low_confidence": 2, "ambiguous": 3, "error": 4}
+
+
+def join_fields(label: str, parts: list[FieldResult]) -> FieldResult:
+    """Concatenate fields into one value, as OMRChecker's custom labels do."""
+    value = "".join(p.value for p in parts)
+    flagged = [p for p in parts if p.flagged]
+    if flagged:
+        status: FieldStatus = max((p.status for p in flagged), key=lambda s: _SEVERITY[s])
+    elif any(p.status == "ok" for p in parts):
+        status = "ok"
+    else:
+        status = "blank"
+    markings = {p.marking for p in parts}
+    marking: Marking = (
+        "multi" if "multi" in markings else "blank" if markings == {"blank"} else "single"
+    )
+    confidence = min((p.confidence for p in parts), default=0.0)
+    raw = {"parts": [p.label for p in parts], "statuses": [p.status for p in parts]}
+    return FieldResult(label, [value] if value else [], marking, confidence, status, raw, value)
+
+
+def decide(fills: list[FieldFills], t: Template) -> tuple[dict[str, FieldResult], SheetLevels]:
+    levels = sheet_levels(fills)
+    results = {ff.field.label: decide_field(ff, levels) for ff in fills}
+    for label, members in t.joins.items():
+        parts = [results[m] for m in members if m in results]
+        if parts:
+            results[label] = join_fields(label, parts)
+    return results, levels
+
+
+def _r(x: float) -> float | None:
+    return round(float(x), 4) if np.isfinite(x) else None

@@ -1,0 +1,150 @@
+"""Grade one page: align, measure, decide, score. A pure function of its inputs."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+
+from academy_desktop.engine import quality
+from academy_desktop.engine.align.aligner import align, warp
+from academy_desktop.engine.align.refine import BlockFit, fit_blocks
+from academy_desktop.engine.decide import decide
+from academy_desktop.engine.fill import ink_darkness, measure
+from academy_desktop.engine.rejections import Code, Rejection
+from academy_desktop.engine.result import FieldResult, PageResult
+from academy_desktop.engine.template.model import Preprocess, Template
+
+if TYPE_CHECKING:
+    from academy_desktop.engine.answerkey import AnswerKey
+
+log = logging.getLogger(__name__)
+
+TARGET_BUBBLE_PX = 22.0  # bubbles are read at about this width
+MAX_FRAME_PIXELS = 3_000_000
+MIN_BUBBLE_PX = 7.0  # below this a bubble cannot be read reliably: RESOLUTION_TOO_LOW
+BLOCK_REJECT = 0.25  # a block matching the blank sheet worse than this is misaligned
+BLOCK_DOUBT = 0.40  # below this the block's answers are only provisional
+
+
+def processing_scale(t: Template) -> float:
+    """Pixels per template unit for reading: bubbles ~22 px wide, the frame <= 3 MP."""
+    w, h = t.page_size
+    s = TARGET_BUBBLE_PX / max(t.bubble_size, 1e-6)
+    return float(min(s, np.sqrt(MAX_FRAME_PIXELS / (w * h))))
+
+
+def _preprocess(frame: np.ndarray, ops: tuple[Preprocess, ...], scale: float) -> np.ndarray:
+    for op in ops:
+        if op.name == "GaussianBlur":
+            kw, kh = (int(v) for v in op.options.get("kSize", (3, 3)))
+            kw, kh = max(1, kw | 1), max(1, kh | 1)
+            frame = cv2.GaussianBlur(frame, (kw, kh), float(op.options.get("sigmaX", 0)))
+        elif op.name == "Levels":
+            low = float(op.options.get("low", 0.0)) * 255.0
+            high = float(op.options.get("high", 1.0)) * 255.0
+            gamma = float(op.options.get("gamma", 1.0))
+            x = np.arange(256, dtype=np.float32)
+            lut = np.clip((x - low) / max(high - low, 1.0), 0.0, 1.0) ** (1.0 / gamma) * 255.0
+            frame = cv2.LUT(frame, lut.astype(np.uint8))
+    return frame
+
+
+def _check_blocks(fits: dict[str, BlockFit]) -> list[str]:
+    """Blocks whose fit is only fair; raises when one is clearly off."""
+    doubtful = []
+    for name, bf in fits.items():
+        if bf.score < BLOCK_REJECT or bf.at_edge:
+            raise Rejection(
+                Code.ALIGNMENT_FAILED, f"block '{name}' does not match (score {bf.score:.2f})"
+            )
+        if bf.score < BLOCK_DOUBT:
+            doubtful.append(name)
+    return doubtful
+
+
+def _downgrade(results: dict[str, FieldResult], t: Template, blocks: list[str]) -> None:
+    """Answers read in a doubtfully aligned block are provisional: flag them."""
+    if not blocks:
+        return
+    labels = {f.label for f in t.fields if f.block in blocks}
+    for label in labels:
+        r = results[label]
+        if r.status in ("ok", "blank"):
+            r.status = "low_confidence"
+            r.confidence = min(r.confidence, 0.79)
+            r.raw["alignment_doubt"] = True
+
+
+def grade_image(
+    gray: np.ndarray,
+    t: Template,
+    key: AnswerKey | None = None,
+    *,
+    source: str = "",
+    page: int = 1,
+    template_name: str | None = None,
+) -> PageResult:
+    """Grade one page image (grayscale uint8). Never raises for a bad page."""
+    name = template_name or t.name
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    try:
+        bad = quality.check(gray)
+        if bad is not None:
+            raise bad
+        aligned = align(gray, t)
+        timings["align"] = (time.perf_counter() - t0) * 1000
+        bubble_px = t.bubble_size * aligned.px_per_unit
+        if bubble_px < MIN_BUBBLE_PX:
+            raise Rejection(
+                Code.RESOLUTION_TOO_LOW, f"bubbles are {bubble_px:.1f} px wide, need {MIN_BUBBLE_PX}"
+            )
+        scale = processing_scale(t)
+        frame = _preprocess(warp(gray, aligned.h, t, scale), t.preprocess, scale)
+        fits = fit_blocks(frame, t, scale)
+        doubtful = _check_blocks(fits) if aligned.method != "none" or t.blocks else []
+        fills = measure(frame, t, scale, fits)
+        ink = ink_darkness(fills)
+        if ink is not None:
+            for ff in fills:
+                ff.apply_ink(ink)
+        results, levels = decide(fills, t)
+        _downgrade(results, t, doubtful)
+        timings["read"] = (time.perf_counter() - t0) * 1000
+    except Rejection as r:
+        return PageResult(source, page, "rejected", name, r.code.value, r.message)
+    except Exception as exc:  # a bug must cost one page, never the batch
+        log.exception("grading %s page %d failed", source, page)
+        err = Rejection(Code.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
+        return PageResult(source, page, "error", name, err.code.value, err.message)
+    quality_score = min([aligned.ncc] + [bf.score for bf in fits.values()])
+    alignment = {
+        "method": aligned.method,
+        "rotation": aligned.rotation,
+        "quality": round(max(0.0, float(quality_score)), 4),
+        "page_match": round(float(aligned.ncc), 4),
+        "bubble_px": round(float(bubble_px), 1),
+        "blocks": {
+            n: {"dx": round(b.dx / scale, 3), "dy": round(b.dy / scale, 3), "score": round(b.score, 4)}
+            for n, b in fits.items()
+        },
+        "levels": levels.to_json(),
+        "ink": None if ink is None else round(ink, 4),
+        **{k: v for k, v in aligned.details.items()},
+    }
+    sid = results.get(t.student_id) if t.student_id else None
+    out = PageResult(
+        source, page, "ok", name, alignment=alignment,
+        student_id=sid.value if sid is not None and sid.value else None,
+        fields=results, timings_ms=timings,
+    )
+    if key is not None:
+        from academy_desktop.engine.answerkey import grade_fields
+
+        out.grades, score, max_score = grade_fields(results, key)
+        out.score, out.max_score = score, max_score
+    return out
