@@ -53,7 +53,11 @@ def paper_level(frame: np.ndarray, cell: int) -> np.ndarray:
 
 
 def measure(
-    frame: np.ndarray, t: Template, scale: float, fits: dict[str, BlockFit], ink: float | None = None
+    frame: np.ndarray,
+    t: Template,
+    scale: float,
+    fits: dict[str, BlockFit],
+    ink: float | None = None,
 ) -> list[FieldFills]:
     """Fill and darkness of every bubble of every field, in template order.
 

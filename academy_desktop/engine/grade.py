@@ -26,8 +26,11 @@ log = logging.getLogger(__name__)
 TARGET_BUBBLE_PX = 22.0  # bubbles are read at about this width
 MAX_FRAME_PIXELS = 3_000_000
 MIN_BUBBLE_PX = 7.0  # below this a bubble cannot be read reliably: RESOLUTION_TOO_LOW
-BLOCK_REJECT = 0.25  # a block matching the blank sheet worse than this is misaligned
-BLOCK_DOUBT = 0.40  # below this the block's answers are only provisional
+# A block matching the blank sheet worse than the first number is misaligned and
+# the page is rejected; below the second its answers are only provisional. A
+# native sheet is compared with its exact rendering; an imported (px) layout only
+# with drawn bubble outlines, which real printed sheets match less closely.
+BLOCK_LIMITS = {"mm": (0.25, 0.40), "px": (0.08, 0.12)}
 
 
 def processing_scale(t: Template) -> float:
@@ -53,15 +56,16 @@ def _preprocess(frame: np.ndarray, ops: tuple[Preprocess, ...], scale: float) ->
     return frame
 
 
-def _check_blocks(fits: dict[str, BlockFit]) -> list[str]:
+def _check_blocks(fits: dict[str, BlockFit], unit: str) -> list[str]:
     """Blocks whose fit is only fair; raises when one is clearly off."""
+    reject, doubt = BLOCK_LIMITS.get(unit, BLOCK_LIMITS["px"])
     doubtful = []
     for name, bf in fits.items():
-        if bf.score < BLOCK_REJECT or bf.at_edge:
+        if bf.score < reject:
             raise Rejection(
                 Code.ALIGNMENT_FAILED, f"block '{name}' does not match (score {bf.score:.2f})"
             )
-        if bf.score < BLOCK_DOUBT:
+        if bf.score < doubt or bf.at_edge:  # the grid may sit further off than searched
             doubtful.append(name)
     return doubtful
 
@@ -101,12 +105,13 @@ def grade_image(
         bubble_px = t.bubble_size * aligned.px_per_unit
         if bubble_px < MIN_BUBBLE_PX:
             raise Rejection(
-                Code.RESOLUTION_TOO_LOW, f"bubbles are {bubble_px:.1f} px wide, need {MIN_BUBBLE_PX}"
+                Code.RESOLUTION_TOO_LOW,
+                f"bubbles are {bubble_px:.1f} px wide, need {MIN_BUBBLE_PX}",
             )
         scale = processing_scale(t)
         frame = _preprocess(warp(gray, aligned.h, t, scale), t.preprocess, scale)
         fits = fit_blocks(frame, t, scale)
-        doubtful = _check_blocks(fits) if aligned.method != "none" or t.blocks else []
+        doubtful = _check_blocks(fits, t.unit)
         fills = measure(frame, t, scale, fits)
         ink = ink_darkness(fills)
         if ink is not None:
@@ -121,7 +126,10 @@ def grade_image(
         log.exception("grading %s page %d failed", source, page)
         err = Rejection(Code.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
         return PageResult(source, page, "error", name, err.code.value, err.message)
-    quality_score = min([aligned.ncc] + [bf.score for bf in fits.values()])
+    scores = [bf.score for bf in fits.values()]
+    if aligned.method in ("markers", "page"):
+        scores.append(aligned.ncc)
+    quality_score = min(scores, default=0.0)
     alignment = {
         "method": aligned.method,
         "rotation": aligned.rotation,
@@ -129,7 +137,11 @@ def grade_image(
         "page_match": round(float(aligned.ncc), 4),
         "bubble_px": round(float(bubble_px), 1),
         "blocks": {
-            n: {"dx": round(b.dx / scale, 3), "dy": round(b.dy / scale, 3), "score": round(b.score, 4)}
+            n: {
+                "dx": round(b.dx / scale, 3),
+                "dy": round(b.dy / scale, 3),
+                "score": round(b.score, 4),
+            }
             for n, b in fits.items()
         },
         "levels": levels.to_json(),
@@ -138,9 +150,14 @@ def grade_image(
     }
     sid = results.get(t.student_id) if t.student_id else None
     out = PageResult(
-        source, page, "ok", name, alignment=alignment,
+        source,
+        page,
+        "ok",
+        name,
+        alignment=alignment,
         student_id=sid.value if sid is not None and sid.value else None,
-        fields=results, timings_ms=timings,
+        fields=results,
+        timings_ms=timings,
     )
     if key is not None:
         from academy_desktop.engine.answerkey import grade_fields

@@ -96,9 +96,16 @@ def _by_squares(small: np.ndarray, f: float, t: Template) -> Aligned | None:
         if s >= MIN_NCC:
             margin = s - max((x for x in scores if x != s), default=-1.0)
             return Aligned(
-                h, "markers", k * 90, s, mean_scale(h, t),
-                {"marks_found": len(found), "fit_error": round(fit.error, 4),
-                 "orientation_margin": round(margin, 4)},
+                h,
+                "markers",
+                k * 90,
+                s,
+                mean_scale(h, t),
+                {
+                    "marks_found": len(found),
+                    "fit_error": round(fit.error, 4),
+                    "orientation_margin": round(margin, 4),
+                },
             )
     return None
 

@@ -55,9 +55,7 @@ def find_page(small: np.ndarray, morph: int = 10) -> tuple[np.ndarray, float] | 
             if frac > 0.97:
                 continue  # the picture's own frame
             # prefer big quads whose corners are not all on the picture border
-            on_border = sum(
-                1 for x, y in q if x < 3 or y < 3 or x > w - 4 or y > h - 4
-            )
+            on_border = sum(1 for x, y in q if x < 3 or y < 3 or x > w - 4 or y > h - 4)
             score = frac * (1.0 - 0.15 * on_border)
             if best is None or score > best[1]:
                 best = (q, score)

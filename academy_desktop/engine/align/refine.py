@@ -47,8 +47,13 @@ def fit_blocks(frame: np.ndarray, t: Template, scale: float) -> dict[str, BlockF
     out: dict[str, BlockFit] = {}
     bub = t.bubble_size * half
     margin = max(2, round(0.6 * bub))
-    search = max(3, round(0.8 * bub))
     for block in t.blocks:
+        # a grid repeats every gap: a peak further away than ~half of it may be the
+        # neighbouring row or column, so the window stays well inside that
+        gaps = [block.bubbles_gap] if len(block.values) > 1 else []
+        gaps += [block.labels_gap] if len(block.labels) > 1 and block.labels_gap > 0 else []
+        period = min(gaps, default=4 * t.bubble_size) * half
+        search = max(1, round(min(0.8 * bub, 0.4 * period)))
         x, y, w, h = block.bounds()
         x0 = max(0, round(x * half) - margin)
         y0 = max(0, round(y * half) - margin)
