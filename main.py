@@ -1,0 +1,10 @@
+"""Start Academy Desktop: ``python main.py`` opens the window, ``python main.py grade ...``
+grades from the command line. See README.md."""
+
+import multiprocessing
+
+from academy_desktop.cli.main import main
+
+if __name__ == "__main__":
+    multiprocessing.freeze_support()  # worker processes of a frozen Windows build
+    raise SystemExit(main())
