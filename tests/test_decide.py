@@ -68,9 +68,12 @@ def test_double_mark_is_ok_where_several_answers_are_allowed() -> None:
     assert results["q1"].detected == ["1", "3"] and results["q1"].status == "ok"
 
 
-@pytest.mark.parametrize("fill", [0.45, 0.5, 0.55])
-def test_half_filled_bubble_is_never_ok(fill: float) -> None:
+@pytest.mark.parametrize("offset", [-0.6, -0.2, 0.0, 0.3, 0.6])
+def test_a_mark_near_the_threshold_is_never_ok(offset: float) -> None:
     """A mark near the sheet's threshold must go to a person, whatever side it falls on."""
+    t, clear = _sheet([])
+    levels = sheet_levels(_fills(t, [[0.0] * 5] * 19 + [[1.0, 0, 0, 0, 0]]))
+    fill = levels.threshold + offset * levels.band
     _, results = _sheet([[0.02, fill, 0.03, 0.0, 0.02]])
     assert results["q20"].status in ("low_confidence", "ambiguous")
     assert results["q20"].confidence < OK_CONFIDENCE
@@ -117,7 +120,9 @@ def test_bubble_outside_the_scan_is_an_error() -> None:
 
 def test_join_concatenates_digits_and_keeps_the_worst_status() -> None:
     t = _template(3)
-    rows = [[0.0, 0.95, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.97, 0.0], [0.0, 0.0, 0.5, 0.0, 0.0]]
+    rows = [[0.0, 0.95, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.97, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0]]
+    levels = sheet_levels(_fills(t, rows))
+    rows[2][2] = levels.threshold + 0.2 * levels.band  # just over: read, but in doubt
     results, _ = decide(_fills(t, rows), t)
     joined = join_fields("id", [results["q1"], results["q2"], results["q3"]])
     assert joined.value == "243"

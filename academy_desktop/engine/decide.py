@@ -18,10 +18,16 @@ from academy_desktop.engine.fill import FieldFills
 from academy_desktop.engine.result import FieldResult, FieldStatus, Marking
 from academy_desktop.engine.template.model import Template
 
-MIN_THRESHOLD = 0.30
+# Calibrated on synthetic office scans (tests/synth): empty bubbles fill <= 0.03,
+# erasure smudges <= 0.21, ticks and crosses >= 0.28, full marks ~1.0. The
+# threshold sits 30 % of the way from the sheet's empty level to its mark level,
+# and everything within the band around it goes to a person.
+THRESHOLD_AT = 0.30
+MIN_THRESHOLD = 0.20
 MAX_THRESHOLD = 0.62
-DEFAULT_THRESHOLD = 0.45
-MIN_BAND = 0.10
+DEFAULT_THRESHOLD = 0.30
+BAND = 0.10
+MIN_BAND = 0.08
 OK_CONFIDENCE = 0.8  # the server treats anything below this as a review candidate
 
 
@@ -49,10 +55,12 @@ def sheet_levels(fills: list[FieldFills]) -> SheetLevels:
     tops = np.array([np.nanmax(ff.fill) for ff in fills if np.isfinite(ff.fill).any()])
     clear = tops[tops > empty + 0.35]
     if clear.size == 0:
-        return SheetLevels(empty, None, max(DEFAULT_THRESHOLD, empty + 0.3), MIN_BAND)
+        return SheetLevels(empty, None, max(DEFAULT_THRESHOLD, empty + 0.3), BAND)
     marked = float(np.median(clear))
-    threshold = float(np.clip(empty + 0.5 * (marked - empty), MIN_THRESHOLD, MAX_THRESHOLD))
-    band = max(MIN_BAND, 0.14 * (marked - empty))
+    threshold = float(
+        np.clip(empty + THRESHOLD_AT * (marked - empty), MIN_THRESHOLD, MAX_THRESHOLD)
+    )
+    band = max(MIN_BAND, BAND * (marked - empty))
     return SheetLevels(empty, marked, threshold, band)
 
 
@@ -67,7 +75,9 @@ def _status(
         if n == 1 or multiple:
             return marking, "ok"
         return marking, "ambiguous"  # a clear double mark: the student must be asked
-    if int((marked | doubtful).sum()) >= 2 and not (multiple and n >= 1 and not doubtful[~marked].any()):
+    if int((marked | doubtful).sum()) >= 2 and not (
+        multiple and n >= 1 and not doubtful[~marked].any()
+    ):
         return marking, "ambiguous"
     return marking, "low_confidence"
 
@@ -80,8 +90,13 @@ def decide_field(ff: FieldFills, levels: SheetLevels) -> FieldResult:
     ]
     if not np.isfinite(ff.fill).all():
         return FieldResult(
-            f.label, [], "blank", 0.0, "error",
-            {"marks": raw_marks, "error": "bubble outside the scanned area"}, "",
+            f.label,
+            [],
+            "blank",
+            0.0,
+            "error",
+            {"marks": raw_marks, "error": "bubble outside the scanned area"},
+            "",
         )
     fills = ff.fill
     # the question's own empty level: its lightest bubbles (a shadowed row reads darker)

@@ -11,6 +11,7 @@ from academy_desktop.engine.align.refine import BlockFit
 from academy_desktop.engine.template.model import Field, Template
 
 INNER = 0.72  # share of the bubble's width/height measured: the printed outline stays out
+STROKE_WEIGHT = 1.6  # how much a fully dark pixel outweighs a soft-ramped one
 
 
 @dataclass
@@ -28,11 +29,16 @@ class FieldFills:
         printed drop-out digits add little.
         """
         lo, hi = ink / 3.0, ink / 1.6
+        strong = 0.6 * ink
         for i, px in enumerate(self.pixels):
             if px is None:
                 self.fill[i] = np.nan
-            else:
-                self.fill[i] = float(np.clip((px - lo) / (hi - lo), 0.0, 1.0).mean())
+                continue
+            soft = float(np.clip((px - lo) / (hi - lo), 0.0, 1.0).mean())
+            # pen strokes (ticks, crosses) cover little of the bubble but are as dark as
+            # the ink; an erasure smudge is wide but pale: weigh dark coverage up
+            dark_cover = float((px >= strong).mean())
+            self.fill[i] = max(soft, min(1.0, STROKE_WEIGHT * dark_cover))
 
 
 def _inner_mask(w: int, h: int, shape: str) -> np.ndarray:

@@ -60,9 +60,7 @@ def _load_template(spec: str | Path) -> Template:
     except TemplateError as exc:
         raise UsageError(str(exc)) from exc
     except FileNotFoundError as exc:
-        raise UsageError(
-            f"양식 파일을 찾을 수 없습니다 / Template not found: {spec}"
-        ) from exc
+        raise UsageError(f"양식 파일을 찾을 수 없습니다 / Template not found: {spec}") from exc
 
 
 def _load_key(path: Path) -> AnswerKey:
@@ -154,7 +152,9 @@ def plan(
     return GradeJob(items, columns, templates, keys, files)
 
 
-def grade_item(item: WorkItem, templates: dict[str, Template], keys: dict[str, AnswerKey]) -> PageResult:
+def grade_item(
+    item: WorkItem, templates: dict[str, Template], keys: dict[str, AnswerKey]
+) -> PageResult:
     """Load and grade one page. Never raises: problems become rejected/error results."""
     t = templates[item.template_id]
     name = t.name
@@ -179,8 +179,13 @@ _worker_keys: dict[str, AnswerKey] = {}
 
 
 def _init_worker(templates: dict[str, Template], keys: dict[str, AnswerKey]) -> None:
+    import signal
+
     import cv2
 
+    # Ctrl+C is the parent's business: it stops feeding pages and terminates the pool.
+    # A worker killed mid-task by its own SIGINT would leave imap() waiting forever.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     cv2.setNumThreads(1)  # one process per core already
     _worker_templates.clear()
     _worker_templates.update(templates)
