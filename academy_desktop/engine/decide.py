@@ -28,6 +28,7 @@ MAX_THRESHOLD = 0.62
 DEFAULT_THRESHOLD = 0.30
 BAND = 0.10
 MIN_BAND = 0.08
+COARSE_BUBBLE_PX = 20.0  # bubbles narrower than this in the scan get a wider doubt band
 OK_CONFIDENCE = 0.8  # the server treats anything below this as a review candidate
 
 
@@ -36,7 +37,12 @@ class SheetLevels:
     empty: float  # typical fill of an empty bubble on this sheet
     marked: float | None  # typical fill of a clear mark, None when the sheet has none
     threshold: float
-    band: float
+    band: float  # doubt above the threshold
+    band_below: float = 0.0  # doubt below it (wider on coarse scans); 0 means ``band``
+
+    @property
+    def below(self) -> float:
+        return self.band_below or self.band
 
     def to_json(self) -> dict[str, float | None]:
         return {
@@ -44,10 +50,27 @@ class SheetLevels:
             "marked": None if self.marked is None else round(self.marked, 4),
             "threshold": round(self.threshold, 4),
             "band": round(self.band, 4),
+            "band_below": round(self.below, 4),
         }
 
 
-def sheet_levels(fills: list[FieldFills]) -> SheetLevels:
+def sheet_levels(fills: list[FieldFills], bubble_px: float | None = None) -> SheetLevels:
+    """Where this sheet's empty bubbles and clear marks lie, and the threshold between.
+
+    ``bubble_px`` (the bubble width in the scan) widens the doubt below the
+    threshold on coarse scans: at ~100 dpi a blurred tick and a pale erasure
+    fill a bubble alike, so both go to a person rather than being guessed.
+    """
+    levels = _levels(fills)
+    if bubble_px is not None and bubble_px < COARSE_BUBBLE_PX:
+        widen = min(1.6, COARSE_BUBBLE_PX / bubble_px)
+        levels = SheetLevels(
+            levels.empty, levels.marked, levels.threshold, levels.band, levels.band * widen
+        )
+    return levels
+
+
+def _levels(fills: list[FieldFills]) -> SheetLevels:
     allf = np.concatenate([ff.fill[np.isfinite(ff.fill)] for ff in fills] or [np.zeros(0)])
     if allf.size == 0:
         return SheetLevels(0.0, None, DEFAULT_THRESHOLD, MIN_BAND)
@@ -103,11 +126,14 @@ def decide_field(ff: FieldFills, levels: SheetLevels) -> FieldResult:
     row_empty = float(np.sort(fills)[: max(1, len(fills) // 2)].mean()) if len(fills) > 2 else 0.0
     shift = max(0.0, row_empty - levels.empty - 0.05)
     threshold = min(0.9, levels.threshold + shift)
-    margin = np.abs(fills - threshold)
     marked = fills >= threshold
-    doubtful = margin < levels.band
+    # distance from the threshold in units of the doubt band on that side (< 1: doubtful)
+    margin = np.where(
+        marked, (fills - threshold) / levels.band, (threshold - fills) / levels.below
+    )
+    doubtful = margin < 1.0
     marking, status = _status(marked, doubtful, f.multiple)
-    confidence = float(np.clip(0.5 + 0.3 * margin.min() / levels.band, 0.0, 1.0))
+    confidence = float(np.clip(0.5 + 0.3 * margin.min(), 0.0, 1.0))
     if status != "ok" and status != "blank":
         confidence = min(confidence, OK_CONFIDENCE - 0.01)
     detected = [v for v, m in zip(values, marked) if m]
@@ -140,8 +166,10 @@ def join_fields(label: str, parts: list[FieldResult]) -> FieldResult:
     return FieldResult(label, [value] if value else [], marking, confidence, status, raw, value)
 
 
-def decide(fills: list[FieldFills], t: Template) -> tuple[dict[str, FieldResult], SheetLevels]:
-    levels = sheet_levels(fills)
+def decide(
+    fills: list[FieldFills], t: Template, bubble_px: float | None = None
+) -> tuple[dict[str, FieldResult], SheetLevels]:
+    levels = sheet_levels(fills, bubble_px)
     results = {ff.field.label: decide_field(ff, levels) for ff in fills}
     for label, members in t.joins.items():
         parts = [results[m] for m in members if m in results]

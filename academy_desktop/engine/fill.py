@@ -20,13 +20,18 @@ class FieldFills:
     fill: np.ndarray  # 0..1 per bubble: share of the bubble's inside covered by ink
     dark: np.ndarray  # 0..1 per bubble: mean darkness relative to the paper
     pixels: list[np.ndarray | None]  # per bubble: the darkness of each inside pixel
+    strokes: bool = True  # weigh thin dark strokes up (bubbles printed in drop-out ink)
 
     def apply_ink(self, ink: float) -> None:
         """Recompute ``fill`` for a sheet whose marks are ``ink`` dark (0..1).
 
         Pixels count fully once they are at least 1/1.6 as dark as the ink and
         not at all when lighter than a third of it, so erasure smudges and
-        printed drop-out digits add little.
+        printed drop-out digits add little. With ``strokes``, pixels as dark as
+        the ink count 1.6 times: a tick covers little of a bubble but is dark,
+        an erasure is wide but pale. That only holds where nothing dark is
+        printed inside the bubbles, as on our own sheets; an imported layout's
+        bubbles may hold black letters, so there ``strokes`` is off.
         """
         lo, hi = ink / 3.0, ink / 1.6
         strong = 0.6 * ink
@@ -35,8 +40,9 @@ class FieldFills:
                 self.fill[i] = np.nan
                 continue
             soft = float(np.clip((px - lo) / (hi - lo), 0.0, 1.0).mean())
-            # pen strokes (ticks, crosses) cover little of the bubble but are as dark as
-            # the ink; an erasure smudge is wide but pale: weigh dark coverage up
+            if not self.strokes:
+                self.fill[i] = soft
+                continue
             dark_cover = float((px >= strong).mean())
             self.fill[i] = max(soft, min(1.0, STROKE_WEIGHT * dark_cover))
 
@@ -64,6 +70,7 @@ def measure(
     scale: float,
     fits: dict[str, BlockFit],
     ink: float | None = None,
+    strokes: bool = True,
 ) -> list[FieldFills]:
     """Fill and darkness of every bubble of every field, in template order.
 
@@ -104,7 +111,7 @@ def measure(
             dark = np.clip(1.0 - px / white, 0.0, 1.0)
             darks[i] = float(dark.mean())
             pixels.append(dark)
-        ff = FieldFills(f, np.zeros(len(f.bubbles)), darks, pixels)
+        ff = FieldFills(f, np.zeros(len(f.bubbles)), darks, pixels, strokes)
         ff.apply_ink(0.75 if ink is None else ink)
         out.append(ff)
     return out

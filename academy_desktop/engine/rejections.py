@@ -22,6 +22,7 @@ class Code(StrEnum):
     BLANK_PAGE = "BLANK_PAGE"
     NOT_A_SHEET = "NOT_A_SHEET"
     ALIGNMENT_FAILED = "ALIGNMENT_FAILED"
+    WRONG_TEMPLATE = "WRONG_TEMPLATE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
 
@@ -72,6 +73,11 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "답안지의 위치를 정확히 맞추지 못했습니다. 네 모서리 표시가 모두 보이게 다시 스캔해 주세요.",
         "The sheet could not be aligned reliably. Scan it again with all four corner marks "
         "visible.",
+    ),
+    Code.WRONG_TEMPLATE: (
+        "답안지는 찾았지만 선택한 양식과 배치가 다릅니다. 이 시험에 맞는 양식을 골라 다시 채점해 주세요.",
+        "A sheet was found, but its layout differs from the selected template. Choose the "
+        "template this exam used and grade it again.",
     ),
     Code.INTERNAL_ERROR: (
         "처리 중 예기치 못한 오류가 발생했습니다. 이 페이지만 건너뛰었습니다.",
