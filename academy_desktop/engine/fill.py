@@ -19,7 +19,7 @@ class FieldFills:
     field: Field
     fill: np.ndarray  # 0..1 per bubble: share of the bubble's inside covered by ink
     dark: np.ndarray  # 0..1 per bubble: mean darkness relative to the paper
-    pixels: list[np.ndarray | None]  # per bubble: the darkness of each inside pixel
+    pixels: np.ndarray  # (bubbles, pixels): darkness inside each bubble; NaN rows if off-page
     strokes: bool = True  # weigh thin dark strokes up (bubbles printed in drop-out ink)
 
     def apply_ink(self, ink: float) -> None:
@@ -34,17 +34,13 @@ class FieldFills:
         bubbles may hold black letters, so there ``strokes`` is off.
         """
         lo, hi = ink / 3.0, ink / 1.6
-        strong = 0.6 * ink
-        for i, px in enumerate(self.pixels):
-            if px is None:
-                self.fill[i] = np.nan
-                continue
-            soft = float(np.clip((px - lo) / (hi - lo), 0.0, 1.0).mean())
-            if not self.strokes:
-                self.fill[i] = soft
-                continue
-            dark_cover = float((px >= strong).mean())
-            self.fill[i] = max(soft, min(1.0, STROKE_WEIGHT * dark_cover))
+        px = self.pixels
+        soft = np.clip((px - lo) / (hi - lo), 0.0, 1.0).mean(axis=1)
+        if self.strokes:
+            dark_cover = (px >= 0.6 * ink).mean(axis=1)
+            soft = np.maximum(soft, np.minimum(1.0, STROKE_WEIGHT * dark_cover))
+        soft[~np.isfinite(px[:, 0])] = np.nan
+        self.fill = soft
 
 
 def _inner_mask(w: int, h: int, shape: str) -> np.ndarray:
@@ -89,29 +85,28 @@ def measure(
     for f in t.fields:
         bf = fits.get(f.block)
         dx, dy = (bf.dx, bf.dy) if bf is not None else (0.0, 0.0)
-        darks = np.zeros(len(f.bubbles))
-        pixels: list[np.ndarray | None] = []
-        for i, b in enumerate(f.bubbles):
-            w = max(2, round(b.w * scale * INNER))
-            h = max(2, round(b.h * scale * INNER))
-            x0 = round(b.cx * scale + dx - w / 2.0)
-            y0 = round(b.cy * scale + dy - h / 2.0)
-            if x0 < 0 or y0 < 0 or x0 + w > fw or y0 + h > fh:
-                darks[i] = np.nan
-                pixels.append(None)
-                continue
-            key = (w, h, block_shape.get(f.block, "ellipse"))
-            mask = masks.get(key)
-            if mask is None:
-                mask = masks[key] = _inner_mask(w, h, key[2])
-            px = frame[y0 : y0 + h, x0 : x0 + w][mask].astype(np.float32)
-            gx = min(pw - 1, int((x0 + w / 2) / fw * pw))
-            gy = min(ph - 1, int((y0 + h / 2) / fh * ph))
-            white = max(float(paper[gy, gx]), 1.0)
-            dark = np.clip(1.0 - px / white, 0.0, 1.0)
-            darks[i] = float(dark.mean())
-            pixels.append(dark)
-        ff = FieldFills(f, np.zeros(len(f.bubbles)), darks, pixels, strokes)
+        b0 = f.bubbles[0]  # a field's bubbles share one size
+        w = max(2, round(b0.w * scale * INNER))
+        h = max(2, round(b0.h * scale * INNER))
+        key = (w, h, block_shape.get(f.block, "ellipse"))
+        grid = masks.get(key)
+        if grid is None:
+            mask = _inner_mask(w, h, key[2])
+            grid = masks[key] = np.nonzero(mask)
+        cx = np.array([b.cx for b in f.bubbles]) * scale + dx
+        cy = np.array([b.cy for b in f.bubbles]) * scale + dy
+        x0 = np.rint(cx - w / 2.0).astype(np.intp)
+        y0 = np.rint(cy - h / 2.0).astype(np.intp)
+        inside = (x0 >= 0) & (y0 >= 0) & (x0 + w <= fw) & (y0 + h <= fh)
+        xs = np.clip(x0, 0, fw - w)[:, None] + grid[1][None, :]
+        ys = np.clip(y0, 0, fh - h)[:, None] + grid[0][None, :]
+        raw = frame[ys, xs].astype(np.float32)  # (bubbles, pixels)
+        gx = np.minimum(pw - 1, ((x0 + w / 2) / fw * pw).astype(np.intp).clip(0))
+        gy = np.minimum(ph - 1, ((y0 + h / 2) / fh * ph).astype(np.intp).clip(0))
+        white = np.maximum(paper[gy, gx].astype(np.float32), 1.0)
+        dark = np.clip(1.0 - raw / white[:, None], 0.0, 1.0)
+        dark[~inside] = np.nan
+        ff = FieldFills(f, np.zeros(len(f.bubbles)), dark.mean(axis=1), dark, strokes)
         ff.apply_ink(0.75 if ink is None else ink)
         out.append(ff)
     return out

@@ -16,6 +16,7 @@ from academy_desktop.engine.align.geometry import (
     page_corners,
     rotate_corners,
     scale_matrix,
+    transform_points,
 )
 from academy_desktop.engine.align.reference import frame_size, ncc, reference
 from academy_desktop.engine.rejections import Code, Rejection
@@ -42,9 +43,35 @@ def _low_scale(t: Template) -> float:
     return LOW_SIDE / max(t.page_size)
 
 
+def _as_affine(m: np.ndarray, w: int, h: int, tol: float = 0.6) -> np.ndarray | None:
+    """The affine map closest to ``m`` over a w x h frame, if within ``tol`` image px.
+
+    0.6 px is 2 % of a bubble at 200 dpi, and below the noise of the marks' centres
+    that give a flatbed scan's homography its slight, spurious perspective.
+    """
+    grid = np.array([[x, y] for x in (0, w / 2, w) for y in (0, h / 2, h)], dtype=np.float64)
+    target = transform_points(m, grid)
+    design = np.hstack([grid, np.ones((len(grid), 1))])
+    coef, *_ = np.linalg.lstsq(design, target, rcond=None)
+    if float(np.max(np.abs(design @ coef - target))) > tol:
+        return None
+    return coef.T
+
+
 def warp(gray: np.ndarray, h: np.ndarray, t: Template, scale: float) -> np.ndarray:
     """The page as the template sees it, ``scale`` px per unit, paper-white outside."""
     m = h @ scale_matrix(1.0 / scale)
+    w, hh = frame_size(t, scale)
+    affine = _as_affine(m, w, hh)
+    if affine is not None:  # a flatbed scan: warpAffine is about twice as fast
+        return cv2.warpAffine(
+            gray,
+            affine,
+            (w, hh),
+            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=255,
+        )
     return cv2.warpPerspective(
         gray,
         m,

@@ -73,15 +73,24 @@ def best_quad(squares: list[Square], t: Template) -> list[QuadFit]:
     size = float(np.mean([m.size for m in t.alignment.markers]))
     tw = (np.linalg.norm(marks[1] - marks[0]) + np.linalg.norm(marks[2] - marks[3])) / 2
     th = (np.linalg.norm(marks[3] - marks[0]) + np.linalg.norm(marks[2] - marks[1])) / 2
-    cands = sorted(squares, key=lambda s: -s.side)[:14]
+    cands = sorted(squares, key=lambda s: -s.side)[:12]
+    if len(cands) > 4:
+        # the marks are the same size and the biggest squares on a sheet; much smaller
+        # ones (filled bubbles seen coarsely, blots) cannot be among the four
+        floor = 0.6 * cands[3].side
+        cands = [c for c in cands if c.side >= floor]
     fits: list[QuadFit] = []
     for combo in itertools.combinations(cands, 4):
+        sizes = np.array([s.side for s in combo])
+        if sizes.max() > 1.6 * sizes.min():  # the four marks are printed the same size
+            continue
         pts = order_clockwise(np.array([[s.cx, s.cy] for s in combo]))
+        d = np.roll(pts, -1, axis=0) - pts
+        sides_arr = np.hypot(d[:, 0], d[:, 1])
+        if sides_arr.min() < 2 * sizes.max():  # marks sit far apart
+            continue
         if not is_convex_quad(pts):
             continue
-        sides = [float(np.linalg.norm(pts[(i + 1) % 4] - pts[i])) for i in range(4)]
-        sides_arr = np.array(sides)
-        sizes = np.array([s.side for s in combo])
         for expect in ((tw, th, tw, th), (th, tw, th, tw)):
             exp = np.array(expect)
             scale = float(sides_arr.sum() / exp.sum())

@@ -1,0 +1,161 @@
+"""End-to-end benchmark of ``main.py grade``: sheets/s, time to first result, peak memory.
+
+    python bench/grade_bench.py                      # 200 sheets, --jobs 2
+    python bench/grade_bench.py --sizes 100,2000     # memory growth with batch size
+    python bench/grade_bench.py --count 200 --jobs 1 --keep /tmp/bench
+
+The batch is made once by ``bench/make_batch.py`` (200-dpi A4 JPEGs with office-scan
+degradations, reproducible from the seed) and cached under ``--cache``. The grader
+runs as a separate process exactly as a user would start it; this script samples the
+resident memory of that process and all its workers every 20 ms from /proc (Linux)
+and watches ``results.jsonl`` for the first line. Accuracy against ``truth.jsonl``
+is reported too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Run:
+    sheets: int
+    jobs: int
+    seconds: float
+    first_result: float | None
+    peak_rss_mb: float
+    wrong_ok: int
+    flagged: int
+    fields: int
+    rejected: int
+
+    @property
+    def rate(self) -> float:
+        return self.sheets / self.seconds
+
+    def row(self) -> str:
+        first = f"{self.first_result:.2f} s" if self.first_result is not None else "-"
+        return (
+            f"| {self.sheets} | {self.jobs} | {self.seconds:.1f} s | {self.rate:.1f} | {first} | "
+            f"{self.peak_rss_mb:.0f} MB | {self.rejected} | {self.flagged / max(1, self.fields):.2%} "
+            f"| {self.wrong_ok} |"
+        )
+
+
+HEADER = (
+    "| sheets | jobs | wall time | sheets/s | first result | peak memory (all processes) "
+    "| rejected | review rate | silent errors |\n|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def make_batch(count: int, cache: Path, seed: int) -> Path:
+    out = cache / f"office-{count}-s{seed}"
+    if (out / "truth.jsonl").is_file() and len(list(out.glob("*.jpg"))) == count:
+        return out
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "make_batch.py"), "--count", str(count),
+         "--out", str(out), "--seed", str(seed), "--jobs", "2"],
+        check=True,
+    )
+    return out
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants, in KiB (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ppid, pages = int(fields[1]), int(fields[21])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = pages * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        total += rss.get(p, 0)
+        stack.extend(children.get(p, []))
+    return total
+
+
+def grade(batch: Path, jobs: int, out: Path) -> Run:
+    results = out / "results.jsonl"
+    cmd = [sys.executable, str(ROOT / "main.py"), "grade", "--template", "kr-45q-5c-id8",
+           "--jobs", str(jobs), "--out", str(out), "--quiet", str(batch)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+    first: float | None = None
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kb(proc.pid))
+        if first is None and results.is_file() and results.stat().st_size > 0:
+            first = time.perf_counter() - t0
+        time.sleep(0.02)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"grade failed with exit code {proc.returncode}")
+    truth = {}
+    for line in (batch / "truth.jsonl").read_text("utf-8").splitlines():
+        row = json.loads(line)
+        truth[row["file"]] = row["answers"]
+    wrong_ok = flagged = fields = rejected = sheets = 0
+    for line in results.read_text("utf-8").splitlines():
+        r = json.loads(line)
+        sheets += 1
+        if r["status"] != "ok":
+            rejected += 1
+            continue
+        for label, want in truth[Path(r["source"]).name].items():
+            f = r["fields"][label]
+            fields += 1
+            if f["status"] in ("ambiguous", "low_confidence", "error"):
+                flagged += 1
+            elif sorted(f["detected"]) != sorted(want):
+                wrong_ok += 1
+    return Run(sheets, jobs, seconds, first, peak / 1024, wrong_ok, flagged, fields, rejected)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="200", help="comma-separated batch sizes (default 200)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "academy-bench")
+    ap.add_argument("--keep", type=Path, help="keep the outputs in this folder")
+    args = ap.parse_args()
+    runs = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        batch = make_batch(size, args.cache, args.seed)
+        with tempfile.TemporaryDirectory() as tmp:
+            out = args.keep / f"out-{size}" if args.keep else Path(tmp)
+            run = grade(batch, args.jobs, out)
+        runs.append(run)
+        print(run.row(), file=sys.stderr)
+    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    print(HEADER)
+    for run in runs:
+        print(run.row())
+    if len(runs) > 1:
+        base = runs[0].peak_rss_mb
+        for run in runs[1:]:
+            print(f"\npeak memory {run.sheets} vs {runs[0].sheets} sheets: {run.peak_rss_mb / base:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
