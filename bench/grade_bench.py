@@ -47,7 +47,8 @@ class Run:
         first = f"{self.first_result:.2f} s" if self.first_result is not None else "-"
         return (
             f"| {self.sheets} | {self.jobs} | {self.seconds:.1f} s | {self.rate:.1f} | {first} | "
-            f"{self.peak_rss_mb:.0f} MB | {self.rejected} | {self.flagged / max(1, self.fields):.2%} "
+            f"{self.peak_rss_mb:.0f} MB | {self.rejected} | "
+            f"{self.flagged / max(1, self.fields):.2%} "
             f"| {self.wrong_ok} |"
         )
 
@@ -63,8 +64,18 @@ def make_batch(count: int, cache: Path, seed: int) -> Path:
     if (out / "truth.jsonl").is_file() and len(list(out.glob("*.jpg"))) == count:
         return out
     subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "make_batch.py"), "--count", str(count),
-         "--out", str(out), "--seed", str(seed), "--jobs", "2"],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "make_batch.py"),
+            "--count",
+            str(count),
+            "--out",
+            str(out),
+            "--seed",
+            str(seed),
+            "--jobs",
+            "2",
+        ],
         check=True,
     )
     return out
@@ -95,8 +106,19 @@ def _tree_rss_kb(pid: int) -> int:
 
 def grade(batch: Path, jobs: int, out: Path) -> Run:
     results = out / "results.jsonl"
-    cmd = [sys.executable, str(ROOT / "main.py"), "grade", "--template", "kr-45q-5c-id8",
-           "--jobs", str(jobs), "--out", str(out), "--quiet", str(batch)]
+    cmd = [
+        sys.executable,
+        str(ROOT / "main.py"),
+        "grade",
+        "--template",
+        "kr-45q-5c-id8",
+        "--jobs",
+        str(jobs),
+        "--out",
+        str(out),
+        "--quiet",
+        str(batch),
+    ]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT)
     first: float | None = None
@@ -131,7 +153,9 @@ def grade(batch: Path, jobs: int, out: Path) -> Run:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sizes", default="200", help="comma-separated batch sizes (default 200)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
@@ -153,7 +177,10 @@ def main() -> int:
     if len(runs) > 1:
         base = runs[0].peak_rss_mb
         for run in runs[1:]:
-            print(f"\npeak memory {run.sheets} vs {runs[0].sheets} sheets: {run.peak_rss_mb / base:.2f}x")
+            print(
+                f"\npeak memory {run.sheets} vs {runs[0].sheets} sheets: "
+                f"{run.peak_rss_mb / base:.2f}x"
+            )
     return 0
 
 

@@ -10,16 +10,17 @@ import pytest
 from synth.evaluate import evaluate
 
 from academy_desktop.engine.template.discovery import load_template
+from academy_desktop.engine.template.model import Template
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def template():  # type: ignore[no-untyped-def]
+def template() -> Template:
     return load_template("kr-45q-5c-id8")
 
 
-def test_office_scans_no_silent_errors_and_review_at_most_3_percent(template) -> None:  # type: ignore[no-untyped-def]
+def test_office_scans_no_silent_errors_and_review_at_most_3_percent(template: Template) -> None:
     acc = evaluate(template, "office", range(100, 140))
     assert acc.rejected == 0, acc.rejections
     assert acc.silent == 0, f"wrong answers reported ok: {dict(acc.silent_kinds)}"
@@ -30,14 +31,14 @@ def test_office_scans_no_silent_errors_and_review_at_most_3_percent(template) ->
 
 
 @pytest.mark.parametrize("category", ["clean", "upside_down", "dark", "light", "low_res"])
-def test_scan_categories_never_err_silently(template, category: str) -> None:  # type: ignore[no-untyped-def]
+def test_scan_categories_never_err_silently(template: Template, category: str) -> None:
     acc = evaluate(template, category, range(200, 212))
     assert acc.rejected == 0, acc.rejections
     assert acc.silent == 0, f"wrong answers reported ok: {dict(acc.silent_kinds)}"
     assert acc.review_rate <= 0.06
 
 
-def test_phone_photos_are_read_or_rejected_never_misread(template) -> None:  # type: ignore[no-untyped-def]
+def test_phone_photos_are_read_or_rejected_never_misread(template: Template) -> None:
     acc = evaluate(template, "phone", range(300, 312))
     assert acc.graded >= 9, acc.rejections
     assert acc.silent <= 1, f"wrong answers reported ok: {dict(acc.silent_kinds)}"

@@ -103,8 +103,10 @@ def test_a_covered_corner_mark_is_rejected_or_read_right(t20: Template) -> None:
     result = grade_image(img, t20)
     if result.status == "ok":  # found another way (page outline): then it must read right
         wrong = [
-            lab for lab, want in truth.answers.items()
-            if sorted(result.fields[lab].detected) != sorted(want) and not result.fields[lab].flagged
+            lab
+            for lab, want in truth.answers.items()
+            if sorted(result.fields[lab].detected) != sorted(want)
+            and not result.fields[lab].flagged
         ]
         assert wrong == []
     else:

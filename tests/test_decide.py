@@ -12,18 +12,25 @@ from academy_desktop.engine.template.model import Block, Template
 
 def _template(rows: int, multiple: bool = False) -> Template:
     block = Block(
-        name="q", kind="mcq", labels=tuple(f"q{i + 1}" for i in range(rows)),
-        values=("1", "2", "3", "4", "5"), direction="horizontal", origin=(10, 10),
-        bubble_size=(4, 5), bubbles_gap=6, labels_gap=8, multiple=multiple,
+        name="q",
+        kind="mcq",
+        labels=tuple(f"q{i + 1}" for i in range(rows)),
+        values=("1", "2", "3", "4", "5"),
+        direction="horizontal",
+        origin=(10, 10),
+        bubble_size=(4, 5),
+        bubbles_gap=6,
+        labels_gap=8,
+        multiple=multiple,
     )
     return Template(name="t", page_size=(210, 297), blocks=(block,))
 
 
 def _fills(t: Template, rows: list[list[float]]) -> list[FieldFills]:
     out = []
-    for f, row in zip(t.fields, rows):
+    for f, row in zip(t.fields, rows, strict=False):
         arr = np.array(row, dtype=float)
-        out.append(FieldFills(f, arr.copy(), arr.copy(), [None] * len(row)))
+        out.append(FieldFills(f, arr.copy(), arr.copy(), np.zeros((len(row), 1))))
     return out
 
 
@@ -71,7 +78,7 @@ def test_double_mark_is_ok_where_several_answers_are_allowed() -> None:
 @pytest.mark.parametrize("offset", [-0.6, -0.2, 0.0, 0.3, 0.6])
 def test_a_mark_near_the_threshold_is_never_ok(offset: float) -> None:
     """A mark near the sheet's threshold must go to a person, whatever side it falls on."""
-    t, clear = _sheet([])
+    t, _clear = _sheet([])
     levels = sheet_levels(_fills(t, [[0.0] * 5] * 19 + [[1.0, 0, 0, 0, 0]]))
     fill = levels.threshold + offset * levels.band
     _, results = _sheet([[0.02, fill, 0.03, 0.0, 0.02]])
@@ -128,3 +135,11 @@ def test_join_concatenates_digits_and_keeps_the_worst_status() -> None:
     assert joined.value == "243"
     assert joined.status in ("low_confidence", "ambiguous")
     assert joined.confidence == min(r.confidence for r in results.values())
+
+
+def test_a_lone_faint_mark_in_a_blank_question_is_flagged_not_called_blank() -> None:
+    """A light tick alone in its row may be the answer; beside a real mark it is an erasure."""
+    _, results = _sheet([[0.01, 0.19, 0.01, 0.0, 0.02], [0.19, 0.96, 0.01, 0.0, 0.02]])
+    lone, erased = results["q19"], results["q20"]
+    assert lone.status == "low_confidence" and lone.detected == []
+    assert erased.status == "ok" and erased.detected == ["2"]

@@ -36,18 +36,24 @@ def results() -> dict[str, PageResult]:
     return out
 
 
-def test_every_sample_folder_is_planned_with_its_own_template(results: dict[str, PageResult]) -> None:
+def test_every_sample_folder_is_planned_with_its_own_template(
+    results: dict[str, PageResult],
+) -> None:
     truth_images = {k for k in TRUTH if not k.startswith("_")}
     assert set(results) == truth_images  # marker images are left out, every sheet is in
     assert results["sample4/IMG_20201116_143512.jpg"].template == "sample4"
-    assert results["sample3/xeroxed-thin-sheet/grayscale-80-gsm.jpg"].template == "xeroxed-thin-sheet"
+    assert (
+        results["sample3/xeroxed-thin-sheet/grayscale-80-gsm.jpg"].template == "xeroxed-thin-sheet"
+    )
     assert results["sample2/AdrianSample/adrian_omr.png"].template == "sample2"  # inherited
     assert results["sample1/MobileCamera/sheet1.jpg"].alignment is not None
     assert results["sample1/MobileCamera/sheet1.jpg"].alignment["method"] == "marker_image"
 
 
 def test_most_sheets_are_graded(results: dict[str, PageResult]) -> None:
-    refused = {k: f"{r.rejection_code}: {r.message}" for k, r in results.items() if r.status != "ok"}
+    refused = {
+        k: f"{r.rejection_code}: {r.message}" for k, r in results.items() if r.status != "ok"
+    }
     unexpected = {k: v for k, v in refused.items() if k not in MAY_REJECT}
     assert unexpected == {}
     assert all(r.rejection_code for r in results.values() if r.status != "ok")
@@ -87,7 +93,8 @@ def test_clear_sheets_are_mostly_decided_automatically(results: dict[str, PageRe
 
 
 def test_answer_keys_score_the_samples(results: dict[str, PageResult]) -> None:
-    # sample4's first photos match its evaluation.json: 11 questions x 3 points (q7 accepts B, C or BC)
+    # sample4's first photos match its evaluation.json: 11 questions x 3 points
+    # (q7 accepts B, C or BC)
     r = results["sample4/IMG_20201116_143512.jpg"]
     assert (r.score, r.max_score) == (33.0, 33.0)
     # the CSV key: adrian_omr_2 is the sheet the key was made from

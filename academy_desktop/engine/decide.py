@@ -28,6 +28,7 @@ MAX_THRESHOLD = 0.62
 DEFAULT_THRESHOLD = 0.30
 BAND = 0.10
 MIN_BAND = 0.08
+FAINT_LONE_MARK = 0.10  # in a blank question, a bubble this far above the others is doubtful
 COARSE_BUBBLE_PX = 20.0  # bubbles narrower than this in the scan get a wider doubt band
 OK_CONFIDENCE = 0.8  # the server treats anything below this as a review candidate
 
@@ -109,7 +110,8 @@ def decide_field(ff: FieldFills, levels: SheetLevels) -> FieldResult:
     f = ff.field
     values = list(f.values)
     raw_marks = [
-        {"choice": v, "fill": _r(x), "dark": _r(d)} for v, x, d in zip(values, ff.fill, ff.dark)
+        {"choice": v, "fill": _r(x), "dark": _r(d)}
+        for v, x, d in zip(values, ff.fill, ff.dark, strict=True)
     ]
     if not np.isfinite(ff.fill).all():
         return FieldResult(
@@ -128,15 +130,19 @@ def decide_field(ff: FieldFills, levels: SheetLevels) -> FieldResult:
     threshold = min(0.9, levels.threshold + shift)
     marked = fills >= threshold
     # distance from the threshold in units of the doubt band on that side (< 1: doubtful)
-    margin = np.where(
-        marked, (fills - threshold) / levels.band, (threshold - fills) / levels.below
-    )
+    margin = np.where(marked, (fills - threshold) / levels.band, (threshold - fills) / levels.below)
     doubtful = margin < 1.0
+    if not marked.any() and len(fills) > 1:
+        # A question left blank but for one faint mark: on its own it is more likely a
+        # light tick than an erasure (students erase next to the answer they keep), so
+        # it goes to a person instead of being called blank.
+        rest = np.delete(fills, int(np.argmax(fills)))
+        doubtful |= fills >= float(np.median(rest)) + FAINT_LONE_MARK
     marking, status = _status(marked, doubtful, f.multiple)
     confidence = float(np.clip(0.5 + 0.3 * margin.min(), 0.0, 1.0))
     if status != "ok" and status != "blank":
         confidence = min(confidence, OK_CONFIDENCE - 0.01)
-    detected = [v for v, m in zip(values, marked) if m]
+    detected = [v for v, m in zip(values, marked, strict=False) if m]
     order = np.argsort(-fills)
     gap = float(fills[order[0]] - fills[order[1]]) if len(fills) > 1 else float(fills[0])
     raw = {"marks": raw_marks, "threshold": _r(threshold), "gap": _r(gap)}

@@ -80,7 +80,7 @@ def measure(
     ph, pw = paper.shape[:2]
     fh, fw = frame.shape[:2]
     out: list[FieldFills] = []
-    masks: dict[tuple[int, int, str], np.ndarray] = {}
+    masks: dict[tuple[int, int, str], tuple[np.ndarray, ...]] = {}
     block_shape = {b.name: b.shape for b in t.blocks}
     for f in t.fields:
         bf = fits.get(f.block)

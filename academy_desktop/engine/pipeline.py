@@ -161,15 +161,15 @@ def grade_item(
     source = str(item.path)
     if item.rejection is not None or item.ref is None:
         code, detail = item.rejection or (Code.INTERNAL_ERROR.value, "")
-        r = Rejection(Code(code), detail)
-        return PageResult(source, item.page, "rejected", name, r.code.value, r.message)
+        bad = Rejection(Code(code), detail)
+        return PageResult(source, item.page, "rejected", name, bad.code.value, bad.message)
     try:
         loaded = load_page(item.ref)
-    except Rejection as r:
-        return PageResult(source, item.page, "rejected", name, r.code.value, r.message)
+    except Rejection as rej:
+        return PageResult(source, item.page, "rejected", name, rej.code.value, rej.message)
     except Exception as exc:  # an unexpected decoder failure costs one page only
-        r = Rejection(Code.FILE_UNREADABLE, f"{type(exc).__name__}: {exc}")
-        return PageResult(source, item.page, "rejected", name, r.code.value, r.message)
+        bad = Rejection(Code.FILE_UNREADABLE, f"{type(exc).__name__}: {exc}")
+        return PageResult(source, item.page, "rejected", name, bad.code.value, bad.message)
     key = keys.get(item.key_id) if item.key_id else None
     return grade_image(loaded.image, t, key, source=source, page=item.page, template_name=name)
 

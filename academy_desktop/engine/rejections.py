@@ -65,17 +65,20 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "The page is blank. If it is not an answer sheet you can ignore it.",
     ),
     Code.NOT_A_SHEET: (
-        "답안지를 찾지 못했습니다. 선택한 답안지 양식이 맞는지, 종이 전체가 보이는지 확인해 주세요.",
+        "답안지를 찾지 못했습니다. "
+        "선택한 답안지 양식이 맞는지, 종이 전체가 보이는지 확인해 주세요.",
         "No answer sheet was found. Check that the right sheet layout is selected and the "
         "whole page is visible.",
     ),
     Code.ALIGNMENT_FAILED: (
-        "답안지의 위치를 정확히 맞추지 못했습니다. 네 모서리 표시가 모두 보이게 다시 스캔해 주세요.",
+        "답안지의 위치를 정확히 맞추지 못했습니다. "
+        "네 모서리 표시가 모두 보이게 다시 스캔해 주세요.",
         "The sheet could not be aligned reliably. Scan it again with all four corner marks "
         "visible.",
     ),
     Code.WRONG_TEMPLATE: (
-        "답안지는 찾았지만 선택한 양식과 배치가 다릅니다. 이 시험에 맞는 양식을 골라 다시 채점해 주세요.",
+        "답안지는 찾았지만 선택한 양식과 배치가 다릅니다. "
+        "이 시험에 맞는 양식을 골라 다시 채점해 주세요.",
         "A sheet was found, but its layout differs from the selected template. Choose the "
         "template this exam used and grade it again.",
     ),

@@ -116,7 +116,7 @@ def _by_squares(small: np.ndarray, f: float, t: Template) -> Aligned | None:
     for fit in squares.best_quad(found, t)[:3]:
         sides = [np.linalg.norm(fit.corners[(i + 1) % 4] - fit.corners[i]) for i in range(2)]
         upright = abs(sides[0] / sides[1] - _aspect(src)) < abs(sides[1] / sides[0] - _aspect(src))
-        ks = (0, 2) if upright else (1, 3)
+        ks: tuple[int, ...] = (0, 2) if upright else (1, 3)
         if abs(_aspect(src) - 1.0) < 0.08:
             ks = (0, 1, 2, 3)
         h, k, s, scores = _best_rotation(small, f, t, src, fit.corners, ks)

@@ -13,7 +13,7 @@ def match_reference(
 
     Returns None when too few features agree to trust a mapping.
     """
-    orb = cv2.ORB_create(nfeatures=max_features)
+    orb = cv2.ORB.create(nfeatures=max_features)
     k1, d1 = orb.detectAndCompute(reference, None)
     k2, d2 = orb.detectAndCompute(image, None)
     if d1 is None or d2 is None or len(k1) < 12 or len(k2) < 12:
@@ -23,8 +23,8 @@ def match_reference(
     good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < 0.75 * p[1].distance]
     if len(good) < 12:
         return None
-    src = np.float32([k1[m.queryIdx].pt for m in good]).reshape(-1, 1, 2)
-    dst = np.float32([k2[m.trainIdx].pt for m in good]).reshape(-1, 1, 2)
+    src = np.array([k1[m.queryIdx].pt for m in good], np.float32).reshape(-1, 1, 2)
+    dst = np.array([k2[m.trainIdx].pt for m in good], np.float32).reshape(-1, 1, 2)
     h, inliers = cv2.findHomography(src, dst, cv2.RANSAC, 5.0)
     if h is None or inliers is None:
         return None

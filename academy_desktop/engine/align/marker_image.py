@@ -20,7 +20,7 @@ def load_marker(path: Path) -> np.ndarray:
 
 def _prep(img: np.ndarray) -> np.ndarray:
     img = cv2.GaussianBlur(img, (5, 5), 0)
-    return cv2.normalize(img, None, 0, 255, cv2.NORM_MINMAX)
+    return cv2.normalize(img, np.empty_like(img), 0, 255, cv2.NORM_MINMAX)
 
 
 def find_markers(
