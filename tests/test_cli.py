@@ -28,6 +28,7 @@ import academy_desktop.engine
 from academy_desktop.cli import grade as grade_cmd
 from academy_desktop.cli.main import main
 from academy_desktop.cli.progress import Progress, format_duration
+from academy_desktop.engine import workers
 from academy_desktop.engine.progress import TaskState
 from academy_desktop.engine.result import FieldResult, PageResult
 from academy_desktop.output.stats import BatchStats
@@ -77,7 +78,12 @@ class FakePipeline(types.ModuleType):
         )
 
     def run(
-        self, job: SimpleNamespace, *, jobs: int = 1, state: TaskState | None = None
+        self,
+        job: SimpleNamespace,
+        *,
+        jobs: int = 1,
+        state: TaskState | None = None,
+        pool: Any = None,
     ) -> Iterator[PageResult]:
         self.run_jobs, self.state = jobs, state
         try:
@@ -99,7 +105,18 @@ def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakePipeline:
     pipe = FakePipeline([_page(0), _page(1, "rejected"), _page(2)], tmp_path / "out")
     monkeypatch.setitem(sys.modules, "academy_desktop.engine.pipeline", pipe)
     monkeypatch.setattr(academy_desktop.engine, "pipeline", pipe, raising=False)
+    monkeypatch.setattr(workers, "WorkerPool", FakePool)
     return pipe
+
+
+class FakePool:
+    """Stands in for the worker processes, which the fake pipeline never uses."""
+
+    def __init__(self, jobs: int, **_: Any) -> None:
+        self.jobs = jobs
+
+    def close(self) -> None:
+        pass
 
 
 def _grade(tmp_path: Path, *extra: str) -> int:

@@ -16,12 +16,12 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from academy_desktop.cli.progress import Progress
 from academy_desktop.engine.progress import Cancelled, TaskState
-from academy_desktop.output.jsonl import JsonlWriter
-from academy_desktop.output.xlsx import XlsxWriter
+
+if TYPE_CHECKING:  # imported when grading starts, after the workers (see run_grade)
+    from academy_desktop.cli.progress import Progress
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -164,8 +164,26 @@ class _CtrlC:
 
 def run_grade(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     stderr = stderr or sys.stderr
+    # The workers start first: they import the engine while this process plans the batch.
     # Imported here so that "main.py --help" and the GUI path do not load the engine.
+    from academy_desktop.engine import workers
+
+    pool = workers.WorkerPool(args.jobs, preload=PIPELINE) if args.jobs > 1 else None
+    try:
+        return _grade(args, stderr, pool)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+PIPELINE = ("academy_desktop.engine.pipeline",)
+
+
+def _grade(args: argparse.Namespace, stderr: TextIO, pool: Any) -> int:
+    from academy_desktop.cli.progress import Progress
     from academy_desktop.engine import pipeline
+    from academy_desktop.output.jsonl import JsonlWriter
+    from academy_desktop.output.xlsx import XlsxWriter
 
     out: Path = args.out
     problem = _prepare_out(out)
@@ -182,7 +200,7 @@ def run_grade(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     xlsx = XlsxWriter(out / XLSX_NAME, job.question_labels)
     interrupted = False
     with _CtrlC(state, progress) as ctrl_c:
-        results = pipeline.run(job, jobs=args.jobs, state=state)
+        results = pipeline.run(job, jobs=args.jobs, state=state, pool=pool)
         try:
             for result in results:
                 jsonl.write(result)

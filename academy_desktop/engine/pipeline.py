@@ -9,7 +9,6 @@ a pool of worker processes. Nothing is held for the whole batch.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,10 @@ from academy_desktop.engine.template.discovery import load_template
 from academy_desktop.engine.template.model import Template
 from academy_desktop.engine.template.omrchecker import find_setup, template_resources
 from academy_desktop.engine.template.validation import TemplateError
+from academy_desktop.engine.workers import WorkerPool
+
+# what a worker imports while it waits for its first page
+PRELOAD = ("academy_desktop.engine.pipeline",)
 
 
 class UsageError(ValueError):
@@ -126,6 +129,7 @@ def plan(
     items: list[WorkItem] = []
     files = 0
     seen: set[Path] = set()
+    resources: dict[str, set[Path]] = {}
     for given in inputs:
         root = Path(given).resolve()
         for path in discover([Path(given)]):
@@ -133,7 +137,9 @@ def plan(
                 continue
             seen.add(path)
             tid, kid = setup_for(path, root)
-            if path.resolve() in template_resources(templates[tid]):
+            if tid not in resources:
+                resources[tid] = template_resources(templates[tid])
+            if resources[tid] and path.resolve() in resources[tid]:
                 continue  # the template's marker or reference picture, not a sheet
             files += 1
             try:
@@ -178,14 +184,14 @@ _worker_templates: dict[str, Template] = {}
 _worker_keys: dict[str, AnswerKey] = {}
 
 
-def _init_worker(templates: dict[str, Template], keys: dict[str, AnswerKey]) -> None:
-    import signal
+def start_pool(jobs: int) -> WorkerPool:
+    """Worker processes that import the engine now, while the caller plans the batch."""
+    return WorkerPool(jobs, preload=PRELOAD)
 
+
+def _init_worker(templates: dict[str, Template], keys: dict[str, AnswerKey]) -> None:
     import cv2
 
-    # Ctrl+C is the parent's business: it stops feeding pages and terminates the pool.
-    # A worker killed mid-task by its own SIGINT would leave imap() waiting forever.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     cv2.setNumThreads(1)  # one process per core already
     _worker_templates.clear()
     _worker_templates.update(templates)
@@ -202,18 +208,25 @@ def default_jobs() -> int:
 
 
 def run(
-    job: GradeJob, *, jobs: int = 1, state: TaskState | None = None, context: str | None = None
+    job: GradeJob,
+    *,
+    jobs: int = 1,
+    state: TaskState | None = None,
+    context: str | None = None,
+    pool: WorkerPool | None = None,
 ) -> Iterator[PageResult]:
     """Grade every page of ``job`` in input order, yielding results as they are ready.
 
     ``jobs`` > 1 uses that many worker processes. ``state`` receives progress and
     can cancel: the iterator then stops after the page in hand (raising
     :class:`Cancelled` is left to the caller; the results so far stay valid).
-    ``context`` picks the multiprocessing start method (default: the platform's).
+    ``context`` picks the multiprocessing start method (default ``spawn``, see
+    :mod:`academy_desktop.engine.workers`). A ``pool`` started earlier (see
+    :func:`start_pool`) is used as is and left open.
     """
     state = state or TaskState()
     total = len(job.items)
-    if jobs <= 1 or total <= 1:
+    if pool is None and (jobs <= 1 or total <= 1):
         for i, item in enumerate(job.items):
             if state.is_cancelled:
                 return
@@ -221,16 +234,37 @@ def run(
             state.report((i + 1) / total, f"{item.path.name} p{item.page}")
             yield result
         return
-    ctx = mp.get_context(context) if context else mp.get_context()
-    with ctx.Pool(min(jobs, total), _init_worker, (job.templates, job.keys)) as pool:
-        try:
-            for i, result in enumerate(pool.imap(_work, job.items, chunksize=1)):
-                state.report((i + 1) / total, f"{Path(result.source).name} p{result.page}")
-                yield result
-                if state.is_cancelled:
-                    break
-        finally:
-            pool.terminate()
+    own = pool is None
+    pool = pool or WorkerPool(min(jobs, total), context=context or "spawn", preload=PRELOAD)
+    try:
+        results = pool.map(
+            _work,
+            job.items,
+            on_crash=_crashed,
+            initializer=_init_worker,
+            initargs=(job.templates, job.keys),
+            state=state,
+        )
+        for i, result in enumerate(results):
+            state.report((i + 1) / total, f"{Path(result.source).name} p{result.page}")
+            yield result
+    finally:
+        if own:
+            pool.close()
 
 
-__all__ = ["Cancelled", "GradeJob", "UsageError", "WorkItem", "default_jobs", "plan", "run"]
+def _crashed(item: WorkItem) -> PageResult:
+    err = Rejection(Code.INTERNAL_ERROR, "the page crashed the reader process")
+    return PageResult(str(item.path), item.page, "error", "", err.code.value, err.message)
+
+
+__all__ = [
+    "Cancelled",
+    "GradeJob",
+    "UsageError",
+    "WorkItem",
+    "default_jobs",
+    "plan",
+    "run",
+    "start_pool",
+]
