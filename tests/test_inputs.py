@@ -522,3 +522,15 @@ def test_page_refs_pickle(tmp_path: Path) -> None:
     _three_page_pdf(path)
     refs = list_pages(path)
     assert pickle.loads(pickle.dumps(refs)) == refs
+
+
+def test_planning_counts_pages_without_decoding_single_images(tmp_path: Path) -> None:
+    from academy_desktop.engine.inputs import plan_pages
+
+    bomb = tmp_path / "bomb.png"
+    write_big_png(bomb, 10_001, 10_001)
+    assert plan_pages(bomb) == [PageRef(bomb, 0, 1)]  # one page; the header waits for loading
+    assert rejection(lambda: load_page(plan_pages(bomb)[0])).code == Code.IMAGE_TOO_LARGE
+    text = tmp_path / "notes.jpg"
+    text.write_text("not a picture")
+    assert rejection(lambda: plan_pages(text)).code == Code.INVALID_FORMAT

@@ -166,9 +166,9 @@ def run_grade(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
     stderr = stderr or sys.stderr
     # The workers start first: they import the engine while this process plans the batch.
     # Imported here so that "main.py --help" and the GUI path do not load the engine.
-    from academy_desktop.engine import workers
+    from academy_desktop.engine import WORKER_PRELOAD, workers
 
-    pool = workers.WorkerPool(args.jobs, preload=PIPELINE) if args.jobs > 1 else None
+    pool = workers.WorkerPool(args.jobs, preload=WORKER_PRELOAD) if args.jobs > 1 else None
     try:
         return _grade(args, stderr, pool)
     finally:
@@ -176,14 +176,8 @@ def run_grade(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
             pool.close()
 
 
-PIPELINE = ("academy_desktop.engine.pipeline",)
-
-
 def _grade(args: argparse.Namespace, stderr: TextIO, pool: Any) -> int:
-    from academy_desktop.cli.progress import Progress
     from academy_desktop.engine import pipeline
-    from academy_desktop.output.jsonl import JsonlWriter
-    from academy_desktop.output.xlsx import XlsxWriter
 
     out: Path = args.out
     problem = _prepare_out(out)
@@ -194,13 +188,18 @@ def _grade(args: argparse.Namespace, stderr: TextIO, pool: Any) -> int:
     except pipeline.UsageError as exc:
         return usage_error(str(exc), stderr)
 
-    progress = Progress(len(job.items), stderr, quiet=args.quiet)
     state = TaskState()
+    # the workers start on the first pages now, while the output files are set up
+    results = pipeline.run(job, jobs=args.jobs, state=state, pool=pool)
+    from academy_desktop.cli.progress import Progress
+    from academy_desktop.output.jsonl import JsonlWriter
+    from academy_desktop.output.xlsx import XlsxWriter
+
+    progress = Progress(len(job.items), stderr, quiet=args.quiet)
     jsonl = JsonlWriter(out / JSONL_NAME)
     xlsx = XlsxWriter(out / XLSX_NAME, job.question_labels)
     interrupted = False
     with _CtrlC(state, progress) as ctrl_c:
-        results = pipeline.run(job, jobs=args.jobs, state=state, pool=pool)
         try:
             for result in results:
                 jsonl.write(result)

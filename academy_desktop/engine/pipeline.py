@@ -14,9 +14,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from academy_desktop.engine import WORKER_PRELOAD as PRELOAD
 from academy_desktop.engine.answerkey import AnswerKey, load_key
-from academy_desktop.engine.grade import grade_image
-from academy_desktop.engine.inputs import PageRef, discover, list_pages, load_page
+from academy_desktop.engine.inputs import PageRef, discover, load_page, plan_pages
 from academy_desktop.engine.progress import Cancelled, TaskState
 from academy_desktop.engine.rejections import Code, Rejection
 from academy_desktop.engine.result import PageResult
@@ -25,9 +25,6 @@ from academy_desktop.engine.template.model import Template
 from academy_desktop.engine.template.omrchecker import find_setup, template_resources
 from academy_desktop.engine.template.validation import TemplateError
 from academy_desktop.engine.workers import WorkerPool
-
-# what a worker imports while it waits for its first page
-PRELOAD = ("academy_desktop.engine.pipeline",)
 
 
 class UsageError(ValueError):
@@ -143,7 +140,7 @@ def plan(
                 continue  # the template's marker or reference picture, not a sheet
             files += 1
             try:
-                refs = list_pages(path)
+                refs = plan_pages(path)
             except Rejection as r:
                 items.append(WorkItem(path, tid, kid, None, (r.code.value, r.detail)))
                 continue
@@ -176,6 +173,9 @@ def grade_item(
     except Exception as exc:  # an unexpected decoder failure costs one page only
         bad = Rejection(Code.FILE_UNREADABLE, f"{type(exc).__name__}: {exc}")
         return PageResult(source, item.page, "rejected", name, bad.code.value, bad.message)
+    # imported here: planning a batch (in the parent) needs no OpenCV
+    from academy_desktop.engine.grade import grade_image
+
     key = keys.get(item.key_id) if item.key_id else None
     return grade_image(loaded.image, t, key, source=source, page=item.page, template_name=name)
 
@@ -227,30 +227,45 @@ def run(
     state = state or TaskState()
     total = len(job.items)
     if pool is None and (jobs <= 1 or total <= 1):
-        for i, item in enumerate(job.items):
-            if state.is_cancelled:
-                return
-            result = grade_item(item, job.templates, job.keys)
-            state.report((i + 1) / total, f"{item.path.name} p{item.page}")
-            yield result
-        return
+        return _run_here(job, state)
     own = pool is None
     pool = pool or WorkerPool(min(jobs, total), context=context or "spawn", preload=PRELOAD)
+    # map() hands the first pages to the workers right away: they grade while the
+    # caller gets ready (opens its output files) before asking for the first result
+    results = pool.map(
+        _work,
+        job.items,
+        on_crash=_crashed,
+        initializer=_init_worker,
+        initargs=(job.templates, job.keys),
+        state=state,
+    )
+    return _report(results, total, state, pool if own else None)
+
+
+def _run_here(job: GradeJob, state: TaskState) -> Iterator[PageResult]:
+    total = len(job.items)
+    for i, item in enumerate(job.items):
+        if state.is_cancelled:
+            return
+        result = grade_item(item, job.templates, job.keys)
+        state.report((i + 1) / total, f"{item.path.name} p{item.page}")
+        yield result
+
+
+def _report(
+    results: Iterator[PageResult], total: int, state: TaskState, owned: WorkerPool | None
+) -> Iterator[PageResult]:
     try:
-        results = pool.map(
-            _work,
-            job.items,
-            on_crash=_crashed,
-            initializer=_init_worker,
-            initargs=(job.templates, job.keys),
-            state=state,
-        )
         for i, result in enumerate(results):
             state.report((i + 1) / total, f"{Path(result.source).name} p{result.page}")
             yield result
     finally:
-        if own:
-            pool.close()
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+        if owned is not None:
+            owned.close()
 
 
 def _crashed(item: WorkItem) -> PageResult:

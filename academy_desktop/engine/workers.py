@@ -108,8 +108,24 @@ class WorkerPool:
         self._init = ("init", func, initializer, initargs)
         for w in self._workers:
             w.conn.send(self._init)
+        # The workers start on the first items now, not when the caller first asks.
+        next_index = 0
+        for w in self._workers:
+            if next_index < len(items):
+                w.task = (next_index, items[next_index])
+                w.conn.send(("task", *w.task))
+                next_index += 1
+        return self._collect(items, next_index, on_crash, state)
+
+    def _collect(
+        self,
+        items: Sequence[T],
+        next_index: int,
+        on_crash: Callable[[T], R],
+        state: TaskState,
+    ) -> Iterator[R]:
         done: dict[int, R] = {}
-        next_index = next_yield = 0
+        next_yield = 0
         try:
             while next_yield < len(items):
                 for w in self._workers:
