@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from academy_desktop.engine.template.labels import (
-    LabelRangeError,
     compress_labels,
-    expand_labels,
 )
 from academy_desktop.engine.template.model import (
     Alignment,
@@ -31,6 +29,7 @@ from academy_desktop.engine.template.validation import (
     Issue,
     IssuesError,
     TemplateError,
+    expand_labels_or_report,
     layout_issues,
     schema_issues,
 )
@@ -142,22 +141,6 @@ def _missing_file(where: str, file: Path) -> Issue:
     return Issue(where, f"파일이 없습니다: {file}", f"file not found: {file}")
 
 
-def _labels(items: list[str], where: str, issues: list[Issue]) -> tuple[str, ...]:
-    out: list[str] = []
-    for k, item in enumerate(items):
-        try:
-            out.extend(expand_labels([item]))
-        except LabelRangeError as exc:
-            issues.append(
-                Issue(
-                    f"{where}[{k}]",
-                    f"범위 '{exc.text}'의 시작 번호가 끝 번호보다 큽니다",
-                    f"range '{exc.text}' starts after it ends",
-                )
-            )
-    return tuple(out)
-
-
 def _block(i: int, raw: dict[str, Any], default_bubble: Any, issues: list[Issue]) -> Block:
     kind = raw.get("type", "mcq")
     bubble = raw.get("bubble", default_bubble)
@@ -170,7 +153,7 @@ def _block(i: int, raw: dict[str, Any], default_bubble: Any, issues: list[Issue]
             )
         )
         bubble = {"width": 1.0, "height": 1.0}
-    labels = _labels(raw["labels"], f"blocks[{i}].labels", issues)
+    labels = tuple(expand_labels_or_report(raw["labels"], f"blocks[{i}].labels", issues))
     return Block(
         name=raw.get("name") or f"block{i + 1}",
         kind=_KINDS[kind],
@@ -211,7 +194,7 @@ def parse_native(data: dict[str, Any], *, path: Path | None = None) -> Template:
                 )
             )
     joins = {
-        name: _labels(items, f"joins.{name}", issues)
+        name: tuple(expand_labels_or_report(items, f"joins.{name}", issues))
         for name, items in data.get("joins", {}).items()
     }
     page = data["page"]

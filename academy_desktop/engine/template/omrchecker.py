@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from academy_desktop.engine.template.labels import LabelRangeError, expand_label
 from academy_desktop.engine.template.model import (
     Alignment,
     Block,
@@ -28,6 +27,7 @@ from academy_desktop.engine.template.validation import (
     Issue,
     Naming,
     TemplateError,
+    expand_labels_or_report,
     layout_issues,
     schema_issues,
     schema_validator,
@@ -75,22 +75,6 @@ def load_omrchecker(path: Path) -> Template:
     return parse_omrchecker(read_json(path), path=path)
 
 
-def _labels(items: list[str], where: str, issues: list[Issue]) -> list[str]:
-    out: list[str] = []
-    for k, item in enumerate(items):
-        try:
-            out.extend(expand_label(item))
-        except LabelRangeError as exc:
-            issues.append(
-                Issue(
-                    f"{where}[{k}]",
-                    f"범위 '{exc.text}'의 시작 번호가 끝 번호보다 큽니다",
-                    f"range '{exc.text}' starts after it ends",
-                )
-            )
-    return out
-
-
 def _field_type(
     name: str, raw: dict[str, Any], custom: dict[str, Any], issues: list[Issue]
 ) -> tuple[tuple[str, ...], Direction, FieldKind]:
@@ -135,7 +119,9 @@ def _blocks(data: dict[str, Any], issues: list[Issue]) -> list[Block]:
     blocks: list[Block] = []
     for name, raw in data["fieldBlocks"].items():
         values, direction, kind = _field_type(name, raw, custom, issues)
-        labels = _labels(raw["fieldLabels"], f"fieldBlocks.{name}.fieldLabels", issues)
+        labels = expand_labels_or_report(
+            raw["fieldLabels"], f"fieldBlocks.{name}.fieldLabels", issues
+        )
         size = tuple(float(v) for v in raw.get("bubbleDimensions", default_bubble))
         gap = raw.get("labelsGap", 0.0)
         common: dict[str, Any] = {
@@ -279,7 +265,7 @@ def parse_omrchecker(data: dict[str, Any], *, path: Path | None = None) -> Templ
     blocks = _blocks(data, issues)
     alignment, filters = _preprocessors(data.get("preProcessors", []), path, issues)
     joins = {
-        name: tuple(_labels(items, f"customLabels.{name}", issues))
+        name: tuple(expand_labels_or_report(items, f"customLabels.{name}", issues))
         for name, items in data.get("customLabels", {}).items()
     }
     width, height = (float(v) for v in data["pageDimensions"])

@@ -358,3 +358,22 @@ def _marker_issues(t: Template, nm: Naming) -> list[Issue]:
             )
         )
     return issues
+
+
+def expand_labels_or_report(items: Sequence[str], where: str, issues: list[Issue]) -> list[str]:
+    """Expand label ranges (``q1..20``); a backwards range is reported, not raised."""
+    from academy_desktop.engine.template.labels import LabelRangeError, expand_label
+
+    out: list[str] = []
+    for k, item in enumerate(items):
+        try:
+            out.extend(expand_label(item))
+        except LabelRangeError as exc:
+            issues.append(
+                Issue(
+                    f"{where}[{k}]",
+                    f"범위 '{exc.text}'의 시작 번호가 끝 번호보다 큽니다",
+                    f"range '{exc.text}' starts after it ends",
+                )
+            )
+    return out
