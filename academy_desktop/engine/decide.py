@@ -29,6 +29,7 @@ DEFAULT_THRESHOLD = 0.30
 BAND = 0.10
 MIN_BAND = 0.08
 FAINT_LONE_MARK = 0.10  # in a blank question, a bubble this far above the others is doubtful
+FAINT_LONE_DARK = 0.08  # ... or this much darker on average (empty rows differ by < 0.04)
 COARSE_BUBBLE_PX = 20.0  # bubbles narrower than this in the scan get a wider doubt band
 OK_CONFIDENCE = 0.8  # the server treats anything below this as a review candidate
 
@@ -136,8 +137,15 @@ def decide_field(ff: FieldFills, levels: SheetLevels) -> FieldResult:
         # A question left blank but for one faint mark: on its own it is more likely a
         # light tick than an erasure (students erase next to the answer they keep), so
         # it goes to a person instead of being called blank.
-        rest = np.delete(fills, int(np.argmax(fills)))
+        top = int(np.argmax(fills))
+        rest = np.delete(fills, top)
         doubtful |= fills >= float(np.median(rest)) + FAINT_LONE_MARK
+        # a thin tick on a coarse photo barely registers as ink, but it still darkens
+        # its bubble against the row's others
+        darks = ff.dark
+        if np.isfinite(darks).all():
+            others = np.delete(darks, int(np.argmax(darks)))
+            doubtful |= darks >= float(np.median(others)) + FAINT_LONE_DARK
     marking, status = _status(marked, doubtful, f.multiple)
     confidence = float(np.clip(0.5 + 0.3 * margin.min(), 0.0, 1.0))
     if status != "ok" and status != "blank":

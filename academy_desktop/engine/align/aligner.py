@@ -13,6 +13,7 @@ from academy_desktop.engine.align.geometry import (
     downscale,
     homography,
     mean_scale,
+    normalise,
     page_corners,
     rotate_corners,
     scale_matrix,
@@ -85,9 +86,10 @@ def warp(gray: np.ndarray, h: np.ndarray, t: Template, scale: float) -> np.ndarr
 def _orientation_score(small: np.ndarray, f: float, h: np.ndarray, t: Template) -> float:
     low = _low_scale(t)
     frame = warp(small, scale_matrix(f) @ h, t, low)
-    ref = reference(t, low)
-    a = cv2.GaussianBlur(frame, (3, 3), 0)
-    b = cv2.GaussianBlur(ref, (3, 3), 0)
+    # flat-field first: a photo's shadow or vignette must not outweigh the print
+    k = max(9, round(LOW_SIDE / 20))
+    a = cv2.GaussianBlur(normalise(frame, k), (3, 3), 0)
+    b = cv2.GaussianBlur(reference(t, low), (3, 3), 0)
     return ncc(a, b)
 
 
