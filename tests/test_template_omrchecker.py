@@ -18,7 +18,9 @@ from academy_desktop.engine.template.omrchecker import (
 )
 from academy_desktop.engine.template.validation import TemplateError
 
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "omr-samples"
+SAMPLES = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "omr-samples"
+).resolve()  # find_setup answers resolved paths (the folder may be a link)
 needs_samples = pytest.mark.skipif(
     not SAMPLES.is_dir(), reason=f"OMRChecker samples not found at {SAMPLES}"
 )
