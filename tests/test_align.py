@@ -124,3 +124,23 @@ def test_a_tiny_thumbnail_is_too_low_resolution(t20: Template) -> None:
     result = grade_image(thumb, t20)
     assert result.status == "rejected"
     assert result.rejection_code in ("RESOLUTION_TOO_LOW", "NOT_A_SHEET")
+
+
+def test_without_its_marks_a_scan_is_found_by_its_print(t20: Template) -> None:
+    """All four marks cut off (a trimmed copy): the printed sheet itself is matched."""
+    img, truth = make_sheet(t20, 9, "clean")
+    k = template_to_px(t20, truth.dpi)
+    for m in t20.alignment.markers:
+        x, y = transform_points(truth.transform, np.array([[m.cx * k, m.cy * k]]))[0]
+        r = int(m.size * k)
+        cv2.rectangle(img, (int(x) - r, int(y) - r), (int(x) + r, int(y) + r), 255, -1)
+    result = grade_image(np.rot90(img).copy(), t20)
+    assert result.status == "ok", result.message
+    assert result.alignment is not None and result.alignment["method"] == "features"
+    assert result.student_id == truth.student_id
+    wrong = [
+        lab
+        for lab, want in truth.answers.items()
+        if sorted(result.fields[lab].detected) != sorted(want) and not result.fields[lab].flagged
+    ]
+    assert wrong == []

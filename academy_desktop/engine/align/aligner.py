@@ -209,6 +209,22 @@ def _by_features(gray: np.ndarray, t: Template) -> Aligned | None:
     return Aligned(hm, "features", 0, inliers, mean_scale(hm, t), {"inliers": round(inliers, 4)})
 
 
+def _by_rendered_features(small: np.ndarray, f: float, t: Template) -> Aligned | None:
+    """Last resort for a native sheet (marks cut off, paper edge out of the picture):
+    match features of the printed sheet itself, at any rotation, and keep the result
+    only if the page then looks like the blank sheet."""
+    scale = 0.9 * max(small.shape) / max(t.page_size)
+    found = features.match_reference(small, reference(t, scale))
+    if found is None:
+        return None
+    m, inliers = found
+    h = scale_matrix(1 / f) @ m @ scale_matrix(scale)  # template units -> image px
+    s = _orientation_score(small, f, h, t)
+    if s < MIN_NCC + 0.1:
+        return None
+    return Aligned(h, "features", 0, s, mean_scale(h, t), {"inliers": round(inliers, 4)})
+
+
 def align(gray: np.ndarray, t: Template) -> Aligned:
     """Find the template's page in ``gray``.
 
@@ -225,6 +241,8 @@ def align(gray: np.ndarray, t: Template) -> Aligned:
             result = _by_page(small, f, t, any_rotation=True)
             if result is not None and result.ncc < MIN_NCC + 0.1:
                 result = None
+        if result is None:
+            result = _by_rendered_features(small, f, t)
         if result is None:
             raise Rejection(Code.NOT_A_SHEET, "registration marks not found")
     elif method == "page":
