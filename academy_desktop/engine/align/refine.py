@@ -17,6 +17,9 @@ import numpy as np
 from academy_desktop.engine.align.reference import reference
 from academy_desktop.engine.template.model import Template
 
+MIN_GAIN = 0.02  # a shift must raise the match by this much ...
+MIN_GAIN_SHARE = 0.10  # ... and by this share of it, or the block stays where it is
+
 
 @dataclass(frozen=True)
 class BlockFit:
@@ -75,6 +78,18 @@ def fit_blocks(frame: np.ndarray, t: Template, scale: float) -> dict[str, BlockF
         res = cv2.matchTemplate(region, patch, cv2.TM_CCOEFF_NORMED)
         _, peak, _, loc = cv2.minMaxLoc(res)
         px, py = loc
+        # Where the page-wide mapping already puts the block. A shift must earn its
+        # keep: a peak hardly better than staying put, or one at the window's edge,
+        # says more about how little the sheet resembles our drawing (imported
+        # layouts) than about where the bubbles are.
+        zx, zy = x0 - sx0, y0 - sy0
+        if 0 <= zy < res.shape[0] and 0 <= zx < res.shape[1]:
+            stay = float(res[zy, zx])
+            at_rim = px in (0, res.shape[1] - 1) or py in (0, res.shape[0] - 1)
+            if peak - stay < max(MIN_GAIN, MIN_GAIN_SHARE * peak) or (
+                at_rim and peak - stay < 2 * max(MIN_GAIN, MIN_GAIN_SHARE * peak)
+            ):
+                peak, px, py = stay, zx, zy
         sx, sy = _subpixel(res, px, py)
         dx = (sx0 + px + sx - x0) * 2.0
         dy = (sy0 + py + sy - y0) * 2.0
