@@ -10,6 +10,7 @@ import numpy as np
 from academy_desktop.engine.align.refine import BlockFit
 from academy_desktop.engine.template.model import Field, Template
 
+DEFAULT_INK = 0.75  # mark darkness assumed on a sheet without a clear mark
 INNER = 0.72  # share of the bubble's width/height measured: the printed outline stays out
 STROKE_WEIGHT = 1.6  # how much a fully dark pixel outweighs a soft-ramped one
 
@@ -73,7 +74,9 @@ def measure(
     ``frame`` is the page warped at ``scale`` px per unit. Darkness is measured
     against the local paper brightness, so uneven light and grey scans read the
     same as clean ones. ``fill`` is a soft ink coverage (see
-    :meth:`FieldFills.apply_ink`) for marks ``ink`` dark (0.75 when unknown).
+    :meth:`FieldFills.apply_ink`) for marks ``ink`` dark; without ``ink`` only the
+    darkness is measured and the caller applies the ink it finds
+    (:func:`ink_darkness`).
     """
     cell = max(8, round(t.bubble_size * scale * 2.5))
     paper = paper_level(frame, cell)
@@ -107,7 +110,8 @@ def measure(
         dark = np.clip(1.0 - raw / white[:, None], 0.0, 1.0)
         dark[~inside] = np.nan
         ff = FieldFills(f, np.zeros(len(f.bubbles)), dark.mean(axis=1), dark, strokes)
-        ff.apply_ink(0.75 if ink is None else ink)
+        if ink is not None:
+            ff.apply_ink(ink)
         out.append(ff)
     return out
 

@@ -13,7 +13,7 @@ from academy_desktop.engine import quality
 from academy_desktop.engine.align.aligner import align, warp
 from academy_desktop.engine.align.refine import BlockFit, fit_blocks
 from academy_desktop.engine.decide import decide
-from academy_desktop.engine.fill import ink_darkness, measure
+from academy_desktop.engine.fill import DEFAULT_INK, ink_darkness, measure
 from academy_desktop.engine.rejections import Code, Rejection
 from academy_desktop.engine.result import FieldResult, PageResult
 from academy_desktop.engine.template.model import Preprocess, Template
@@ -120,9 +120,8 @@ def grade_image(
         # our own sheets print their bubbles in drop-out ink: dark strokes are marks
         fills = measure(frame, t, scale, fits, strokes=t.source in ("native", "bundled"))
         ink = ink_darkness(fills)
-        if ink is not None:
-            for ff in fills:
-                ff.apply_ink(ink)
+        for ff in fills:
+            ff.apply_ink(DEFAULT_INK if ink is None else ink)
         results, levels = decide(fills, t, bubble_px)
         _downgrade(results, t, doubtful)
         timings["read"] = (time.perf_counter() - t0) * 1000

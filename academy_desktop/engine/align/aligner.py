@@ -176,7 +176,7 @@ def _by_marker_image(gray: np.ndarray, t: Template) -> Aligned:
     base = np.eye(3)
     img = gray
     small, f = downscale(gray, SMALL_SIDE)
-    if getattr(a, "crop_page_first", False):
+    if a.crop_page_first:
         found = page.find_page(small)
         if found is not None:
             quad = found[0] / f
