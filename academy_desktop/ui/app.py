@@ -78,7 +78,11 @@ class MainWindow(QMainWindow):
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for widget in (self.title_label, self.version_label, self.drop_zone, self.message_label):
             layout.addWidget(widget)
+        layout.setStretchFactor(self.drop_zone, 1)
         self.setCentralWidget(central)
+        # room for the wrapped bilingual message under the drop zone: a label that
+        # wraps does not grow its window once shown
+        self.resize(640, 440)
 
     def receive_paths(self, paths: Sequence[Path]) -> None:
         """Files given by drag and drop or ``--open``: explain what works today."""
