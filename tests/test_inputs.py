@@ -534,3 +534,32 @@ def test_planning_counts_pages_without_decoding_single_images(tmp_path: Path) ->
     text = tmp_path / "notes.jpg"
     text.write_text("not a picture")
     assert rejection(lambda: plan_pages(text)).code == Code.INVALID_FORMAT
+
+
+def test_a_scanners_200_dpi_jpeg_page_is_read_without_rendering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pypdfium2 as pdfium
+
+    rng = np.random.default_rng(3)
+    gray = np.full((566, 400), 235, np.uint8)
+    for _ in range(40):
+        x, y = int(rng.integers(0, 360)), int(rng.integers(0, 520))
+        gray[y : y + 30, x : x + 30] = 20
+    path = tmp_path / "scan.pdf"
+    Image.fromarray(gray).save(path, resolution=200.0)  # one DCTDecode image per page
+    with monkeypatch.context() as m:
+
+        def no_render(*args: object, **kwargs: object) -> None:
+            raise AssertionError("the page was rendered")
+
+        m.setattr(pdfium.PdfPage, "render", no_render)
+        page = load_page(list_pages(path)[0])
+    assert page.image.shape == (566, 400) and page.dpi is not None and abs(page.dpi - 200) < 1
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        rendered = doc[0].render(scale=200 / 72, grayscale=True).to_numpy()[:566, :400]
+    finally:
+        doc.close()
+    # the same picture pdfium would have drawn, up to JPEG decoder rounding
+    assert float(np.abs(page.image.astype(int) - rendered.astype(int)).mean()) < 3.0
