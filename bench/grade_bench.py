@@ -2,7 +2,8 @@
 
     python bench/grade_bench.py                      # 200 sheets, --jobs 2
     python bench/grade_bench.py --sizes 100,2000     # memory growth with batch size
-    python bench/grade_bench.py --count 200 --jobs 1 --keep /tmp/bench
+    python bench/grade_bench.py --jobs 1 --keep /tmp/bench
+    python bench/grade_bench.py --pdf                # the same sheets as 20-page PDFs
 
 The batch is made once by ``bench/make_batch.py`` (200-dpi A4 JPEGs with office-scan
 degradations, reproducible from the seed) and cached under ``--cache``. The grader
@@ -23,6 +24,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,6 +80,32 @@ def make_batch(count: int, cache: Path, seed: int) -> Path:
         ],
         check=True,
     )
+    return out
+
+
+def as_pdfs(batch: Path, pages_per_pdf: int = 20) -> Path:
+    """The same sheets as multi-page PDFs, one JPEG per page, as office scanners write them."""
+    from PIL import Image
+
+    out = batch.parent / f"{batch.name}-pdf{pages_per_pdf}"
+    files = sorted(batch.glob("*.jpg"))
+    want = -(-len(files) // pages_per_pdf)
+    if (out / "truth.jsonl").is_file() and len(list(out.glob("*.pdf"))) == want:
+        return out
+    out.mkdir(parents=True, exist_ok=True)
+    truth: dict[str, Any] = {}
+    for line in (batch / "truth.jsonl").read_text("utf-8").splitlines():
+        row = json.loads(line)
+        truth[row["file"]] = row
+    rows = []
+    for n in range(want):
+        chunk = files[n * pages_per_pdf : (n + 1) * pages_per_pdf]
+        images = [Image.open(f) for f in chunk]
+        name = f"scan-{n:03d}.pdf"
+        images[0].save(out / name, save_all=True, append_images=images[1:], resolution=200.0)
+        for page, f in enumerate(chunk, 1):
+            rows.append(json.dumps({**truth[f.name], "file": f"{name}#{page}"}))
+    (out / "truth.jsonl").write_text("\n".join(rows) + "\n", "utf-8")
     return out
 
 
@@ -142,7 +170,9 @@ def grade(batch: Path, jobs: int, out: Path) -> Run:
         if r["status"] != "ok":
             rejected += 1
             continue
-        for label, want in truth[Path(r["source"]).name].items():
+        name = Path(r["source"]).name
+        key = f"{name}#{r['page']}" if name.endswith(".pdf") else name
+        for label, want in truth[key].items():
             f = r["fields"][label]
             fields += 1
             if f["status"] in ("ambiguous", "low_confidence", "error"):
@@ -161,10 +191,15 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "academy-bench")
     ap.add_argument("--keep", type=Path, help="keep the outputs in this folder")
+    ap.add_argument(
+        "--pdf", action="store_true", help="grade the sheets as 20-page PDFs (office scanner)"
+    )
     args = ap.parse_args()
     runs = []
     for size in (int(s) for s in args.sizes.split(",")):
         batch = make_batch(size, args.cache, args.seed)
+        if args.pdf:
+            batch = as_pdfs(batch)
         with tempfile.TemporaryDirectory() as tmp:
             out = args.keep / f"out-{size}" if args.keep else Path(tmp)
             run = grade(batch, args.jobs, out)
