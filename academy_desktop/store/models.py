@@ -1,0 +1,273 @@
+"""The workspace's domain model (SQLAlchemy 2, typed).
+
+Names mirror the academy server's vocabulary (``../shared/CONTRACT.md``) so that
+sync maps one to one: a :class:`Submission` per graded sheet page, its
+:class:`SubmissionAnswer` rows unique per question, ``target_type``/``target_id``/
+``enrollment_id``/``source`` and the server's status lifecycle.
+
+Nothing here imports Qt; repositories and services build on these classes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names: Alembic batch migrations on SQLite need them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class SubmissionStatus(StrEnum):
+    """The server's lifecycle (seed ``Submission.Status``); any stage may go to FAILED."""
+
+    SUBMITTED = "submitted"
+    DISPATCHED = "dispatched"
+    EXTRACTING = "extracting"
+    ANSWERS_READY = "answers_ready"
+    GRADING = "grading"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ReviewState(StrEnum):
+    NONE = "none"  # nothing flagged
+    NEEDED = "needed"  # flagged answers or a rejected page wait for a person
+    DONE = "done"  # a person settled every flag
+
+
+class TemplateSource(StrEnum):
+    BUNDLED = "bundled"
+    NATIVE = "native"
+    OMRCHECKER = "omrchecker"
+    SERVER = "server"
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    HELD = "held"  # mapping incomplete: waits with a reason
+    SENDING = "sending"
+    DONE = "done"
+    NEEDS_ATTENTION = "needs_attention"  # max attempts reached or a 4xx: never dropped
+
+
+class Template(Base):
+    """A sheet layout, stored as native template JSON, and where it came from."""
+
+    __tablename__ = "template"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(20))  # TemplateSource
+    origin: Mapped[str | None] = mapped_column(Text)  # path or URL it was imported from
+    content: Mapped[dict[str, Any]]  # native v1 template JSON
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Exam(Base):
+    __tablename__ = "exam"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), unique=True)
+    exam_date: Mapped[date | None] = mapped_column(Date)
+    group_name: Mapped[str | None] = mapped_column(String(100))  # class or group
+    template_id: Mapped[int] = mapped_column(ForeignKey("template.id"))
+    # the server mapping: its exam id and OMR sheet id
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    sheet_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    template: Mapped[Template] = relationship()
+    keys: Mapped[list[AnswerKeyVersion]] = relationship(
+        back_populates="exam", order_by="AnswerKeyVersion.version"
+    )
+    questions: Mapped[list[QuestionMapping]] = relationship(back_populates="exam")
+
+
+class QuestionMapping(Base):
+    """Question label -> the server's ``exam_question_id`` (never the question number)."""
+
+    __tablename__ = "question_mapping"
+    __table_args__ = (UniqueConstraint("exam_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(100))
+    number: Mapped[int | None] = mapped_column(Integer)
+    exam_question_id: Mapped[int | None] = mapped_column(Integer)
+
+    exam: Mapped[Exam] = relationship(back_populates="questions")
+
+
+class AnswerKeyVersion(Base):
+    """An answer key as it was: editing a key adds a version, the old one stays."""
+
+    __tablename__ = "answer_key_version"
+    __table_args__ = (UniqueConstraint("exam_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]]  # native answer-key JSON (docs/answer-keys.md)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    exam: Mapped[Exam] = relationship(back_populates="keys")
+
+
+class Student(Base):
+    """A roster entry: the student number is what the sheet's ID grid encodes."""
+
+    __tablename__ = "student"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    class_name: Mapped[str | None] = mapped_column(String(100))
+    enrollment_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class Scan(Base):
+    """An input file copied into the workspace, content-addressed by SHA-256."""
+
+    __tablename__ = "scan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(Text)
+    stored_path: Mapped[str] = mapped_column(Text)  # relative to the workspace folder
+    size: Mapped[int] = mapped_column(Integer)
+    page_count: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Submission(Base):
+    """One graded sheet page, in the server's shape."""
+
+    __tablename__ = "submission"
+    __table_args__ = (
+        UniqueConstraint("exam_id", "scan_id", "page"),
+        # listing an exam's results by status or by student (migration 0002)
+        Index("ix_submission_exam_status", "exam_id", "status"),
+        Index("ix_submission_exam_student", "exam_id", "student_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id", ondelete="CASCADE"))
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scan.id"))
+    page: Mapped[int] = mapped_column(Integer)  # 1-based page of the scan
+    target_type: Mapped[str] = mapped_column(String(20), default="exam")
+    target_id: Mapped[int | None] = mapped_column(Integer)  # the server's exam id
+    enrollment_id: Mapped[int | None] = mapped_column(Integer)
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id", ondelete="SET NULL"))
+    student_number_read: Mapped[str | None] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(20), default="omr_scan")
+    status: Mapped[str] = mapped_column(String(20), default=SubmissionStatus.SUBMITTED)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    rejection_code: Mapped[str | None] = mapped_column(String(40))
+    engine_payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # alignment, levels
+    score: Mapped[float | None] = mapped_column(Float)
+    max_score: Mapped[float | None] = mapped_column(Float)
+    review_state: Mapped[str] = mapped_column(String(20), default=ReviewState.NONE)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    exam: Mapped[Exam] = relationship()
+    scan: Mapped[Scan] = relationship()
+    student: Mapped[Student | None] = relationship()
+    answers: Mapped[list[SubmissionAnswer]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan"
+    )
+
+
+class SubmissionAnswer(Base):
+    """One question of one submission: ``answer`` and ``meta.omr`` in the v1 contract."""
+
+    __tablename__ = "submission_answer"
+    __table_args__ = (UniqueConstraint("submission_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(100))  # the question label (q7)
+    answer: Mapped[str] = mapped_column(String(100), default="")  # as the engine read it
+    meta: Mapped[dict[str, Any]]  # {"omr": {version, detected, marking, confidence, status, raw}}
+    current_value: Mapped[str] = mapped_column(String(100), default="")  # after review
+    reviewed: Mapped[bool] = mapped_column(default=False)
+
+    submission: Mapped[Submission] = relationship(back_populates="answers")
+
+
+class ReviewDecision(Base):
+    """Append-only audit of every manual change. Undo adds a row; none is ever deleted."""
+
+    __tablename__ = "review_decision"
+    __table_args__ = (Index("ix_review_decision_submission", "submission_id"),)  # 0002
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"))
+    field: Mapped[str] = mapped_column(String(100))  # a question label, or "student"
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(100))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxItem(Base):
+    """A submission waiting to be sent (job-queue semantics of the seed's db_queue)."""
+
+    __tablename__ = "outbox_item"
+    # the sync worker picks due items by state and time (migration 0002)
+    __table_args__ = (Index("ix_outbox_item_state_next_run", "state", "next_run_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), unique=True
+    )
+    state: Mapped[str] = mapped_column(String(20), default=OutboxState.PENDING)
+    attempt_count: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=5)
+    next_run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    server_submission_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
