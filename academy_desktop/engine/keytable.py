@@ -52,14 +52,20 @@ def read_csv_rows(path: Path) -> list[Row]:
     return rows
 
 
-def read_xlsx_rows(path: Path) -> list[Row]:
+def read_xlsx_rows(path: Path, sheet: str | None = None) -> list[Row]:
+    """Rows of the first worksheet, or of the one named ``sheet`` (``KeyError`` if absent)."""
     from openpyxl import load_workbook
 
     workbook = load_workbook(Path(path), read_only=True, data_only=True)
     try:
-        sheet = workbook.worksheets[0]
+        if sheet is None:
+            worksheet = workbook.worksheets[0]
+        elif sheet in workbook.sheetnames:
+            worksheet = workbook[sheet]
+        else:
+            raise KeyError(f"no sheet {sheet!r}; sheets: {', '.join(workbook.sheetnames)}")
         rows: list[Row] = []
-        for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for n, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
             cells = _trim([v.strip() if isinstance(v, str) else v for v in values])
             if cells:
                 rows.append((n, cells))
@@ -68,9 +74,12 @@ def read_xlsx_rows(path: Path) -> list[Row]:
         workbook.close()
 
 
-def read_rows(path: Path) -> list[Row]:
-    """Rows of a ``.csv``/``.tsv``/``.txt`` or ``.xlsx``/``.xlsm`` file."""
+def read_rows(path: Path, sheet: str | None = None) -> list[Row]:
+    """Rows of a ``.csv``/``.tsv``/``.txt`` or ``.xlsx``/``.xlsm`` file.
+
+    ``sheet`` names the worksheet of a workbook (default: the first); CSV ignores it.
+    """
     suffix = Path(path).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx_rows(path)
+        return read_xlsx_rows(path, sheet)
     return read_csv_rows(path)
