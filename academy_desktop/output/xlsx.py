@@ -23,29 +23,42 @@ when complete, so a half-written workbook never carries the final name.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from academy_desktop.engine.rejections import MESSAGES, Code
 from academy_desktop.engine.result import PageResult
 from academy_desktop.output.stats import BatchStats
+from academy_desktop.output.xlsx_common import (
+    BOLD,
+    FIXED_TIME,
+    HEADER_FILL,
+    LIGHT_RED,
+    RED_FONT,
+    YELLOW,
+    clean_text,
+    save_workbook,
+    text_cell,
+)
 
-FIXED_TIME = dt.datetime(2000, 1, 1)
-_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+__all__ = [
+    "FIXED_TIME",
+    "LIGHT_RED",
+    "RED_FONT",
+    "RESULTS_SHEET",
+    "REVIEW_SHEET",
+    "SUMMARY_SHEET",
+    "YELLOW",
+    "XlsxWriter",
+    "clean_text",
+]
 
 SUMMARY_SHEET = "요약 - Summary"
 RESULTS_SHEET = "결과 - Results"
@@ -73,45 +86,6 @@ REVIEW_COLUMNS: tuple[tuple[str, float], ...] = (
     ("상태 / Status", 16),
     ("신뢰도 / Confidence", 12),
 )
-
-YELLOW = PatternFill("solid", fgColor="FFF2A8")
-LIGHT_RED = PatternFill("solid", fgColor="F8D0D0")
-HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
-RED_FONT = Font(color="C00000")
-BOLD = Font(bold=True)
-
-
-class _FixedTimeZip(ZipFile):
-    """A ZIP archive whose entries all carry the same timestamp (reproducible files)."""
-
-    def _info(self, name: str) -> ZipInfo:
-        info = ZipInfo(name, date_time=_ZIP_TIME)
-        info.compress_type = ZIP_DEFLATED
-        info.external_attr = 0o600 << 16
-        return info
-
-    def writestr(
-        self, zinfo_or_arcname: str | ZipInfo, data: Any, *args: Any, **kwargs: Any
-    ) -> None:
-        if not isinstance(zinfo_or_arcname, ZipInfo):
-            zinfo_or_arcname = self._info(zinfo_or_arcname)
-        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
-
-    def write(  # type: ignore[override]
-        self,
-        filename: str | os.PathLike[str],
-        arcname: str | None = None,
-        *args: Any,
-        **kwargs: Any,
-    ) -> None:
-        info = self._info(arcname if arcname is not None else os.fspath(filename))
-        info.file_size = os.path.getsize(filename)
-        with open(filename, "rb") as src, self.open(info, "w") as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
-
-
-def _clean(text: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def _describe_code(code: str) -> str:
@@ -153,12 +127,7 @@ class XlsxWriter:
         return ws
 
     def _cell(self, ws: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell:
-        if isinstance(value, str):
-            value = _clean(value)
-        cell = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # a file called "=x.jpg" is text, never a formula
-        return cell
+        return text_cell(ws, value)
 
     def _header(self, text: str, ws: WriteOnlyWorksheet) -> WriteOnlyCell:
         cell = self._cell(ws, text)
@@ -278,15 +247,7 @@ class XlsxWriter:
             return
         self._closed = True
         self._write_summary()
-        self._wb.properties.created = FIXED_TIME
-        self._wb.properties.modified = FIXED_TIME
-        partial = self.path.with_name(self.path.name + ".partial")
-        try:
-            with _FixedTimeZip(partial, "w", ZIP_DEFLATED, allowZip64=True) as archive:
-                ExcelWriter(self._wb, archive).save()
-            os.replace(partial, self.path)
-        finally:
-            partial.unlink(missing_ok=True)
+        save_workbook(self._wb, self.path)
 
     def __enter__(self) -> XlsxWriter:
         return self
