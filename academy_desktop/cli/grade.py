@@ -86,6 +86,19 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         help="worker processes (default: number of CPUs, at most 8)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
+    p.add_argument(
+        "--exam",
+        metavar="NAME",
+        help="grade into the workspace under this exam (created from --template/--key "
+        "or the template.json beside the inputs when new); resumable and idempotent",
+    )
+    p.add_argument(
+        "--workspace",
+        type=Path,
+        metavar="DIR",
+        help="workspace folder for --exam (default: the user's data folder)",
+    )
+    p.add_argument("--staff", metavar="NAME", help="staff name for the audit trail")
 
 
 def usage_error(message: str, stream: TextIO | None = None) -> int:
@@ -170,6 +183,14 @@ def run_grade(args: argparse.Namespace, stderr: TextIO | None = None) -> int:
 
     pool = workers.WorkerPool(args.jobs, preload=WORKER_PRELOAD) if args.jobs > 1 else None
     try:
+        if args.exam or args.workspace:
+            if not args.exam:
+                return usage_error(
+                    "--workspace 에는 --exam 이 필요합니다 / --workspace needs --exam"
+                )
+            from academy_desktop.cli import grade_workspace
+
+            return grade_workspace.run(args, pool, stderr)
         return _grade(args, stderr, pool)
     finally:
         if pool is not None:

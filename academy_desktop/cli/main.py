@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from academy_desktop import __version__
-from academy_desktop.cli import grade
+from academy_desktop.cli import grade, store_cmds
 
 EXIT_INTERRUPTED = 130
 
@@ -46,6 +46,7 @@ def build_parser() -> BilingualParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     grade.add_parser(subparsers)
+    store_cmds.add_parsers(subparsers)
     return parser
 
 
@@ -68,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "grade":
             return grade.run_grade(args)
+        if args.command is not None:
+            return store_cmds.run(args)
         return start_gui(args.open)
     except KeyboardInterrupt:
         sys.stderr.write("\n중단됨 / Interrupted.\n")

@@ -80,9 +80,16 @@ def _columns(t: Template) -> list[str]:
 
 
 def plan(
-    inputs: Sequence[Path], *, template: str | None = None, key: str | None = None
+    inputs: Sequence[Path],
+    *,
+    template: str | Template | None = None,
+    key: str | AnswerKey | None = None,
 ) -> GradeJob:
-    """Expand ``inputs`` (files and folders) into pages, each with its template and key."""
+    """Expand ``inputs`` (files and folders) into pages, each with its template and key.
+
+    ``template`` and ``key`` are file paths or bundled names, or objects already
+    loaded (the workspace passes an exam's stored template and current key).
+    """
     if not inputs:
         raise UsageError("채점할 파일을 지정해 주세요 / Give at least one file or folder to grade.")
     missing = [str(p) for p in inputs if not Path(p).exists()]
@@ -90,10 +97,12 @@ def plan(
         raise UsageError(f"파일이나 폴더가 없습니다 / No such file or folder: {', '.join(missing)}")
     templates: dict[str, Template] = {}
     keys: dict[str, AnswerKey] = {}
-    fixed_t = _load_template(template) if template else None
+    fixed_t = template if isinstance(template, Template) else None
+    if isinstance(template, str) and template:
+        fixed_t = _load_template(template)
     if fixed_t is not None:
         templates["fixed"] = fixed_t
-    fixed_k = _load_key(Path(key)) if key else None
+    fixed_k = key if isinstance(key, AnswerKey) else _load_key(Path(key)) if key else None
     if fixed_k is not None:
         keys["fixed"] = fixed_k
 

@@ -1,0 +1,97 @@
+"""Store the engine's page results as submissions, in the server's shape.
+
+One :class:`Submission` per sheet page, unique per ``(exam, scan, page)``, so
+recording the same page twice is a no-op: a batch that is run again, or resumed
+after a crash, never duplicates a sheet and never overwrites a person's review.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from academy_desktop.engine.result import PageResult
+from academy_desktop.store.models import (
+    Exam,
+    ReviewState,
+    Scan,
+    Student,
+    Submission,
+    SubmissionAnswer,
+    SubmissionStatus,
+)
+
+
+def find_submission(session: Session, exam: Exam, scan: Scan, page: int) -> Submission | None:
+    return session.scalars(
+        select(Submission).where(
+            Submission.exam_id == exam.id, Submission.scan_id == scan.id, Submission.page == page
+        )
+    ).first()
+
+
+def graded_pages(session: Session, exam: Exam, scan: Scan) -> set[int]:
+    """Pages of ``scan`` already stored for ``exam`` (whatever their status)."""
+    rows = session.scalars(
+        select(Submission.page).where(Submission.exam_id == exam.id, Submission.scan_id == scan.id)
+    )
+    return set(rows)
+
+
+def _payload(result: PageResult) -> dict[str, Any]:
+    return {
+        "template": result.template,
+        "alignment": result.alignment,
+        "grades": {k: g.to_json() for k, g in result.grades.items()},
+        "flagged": result.flagged_labels,
+    }
+
+
+def record_result(
+    session: Session, exam: Exam, scan: Scan, result: PageResult
+) -> tuple[Submission, bool]:
+    """Store one page result; returns ``(submission, created)``.
+
+    A page already stored for this exam is left exactly as it is (``created`` is
+    False). The student is matched by the number the ID grid encodes; an unknown
+    number keeps ``student_id`` empty and the number read in ``student_number_read``.
+    """
+    existing = find_submission(session, exam, scan, result.page)
+    if existing is not None:
+        return existing, False
+    student = None
+    if result.student_id:
+        student = session.scalars(
+            select(Student).where(Student.number == result.student_id)
+        ).first()
+    ok = result.status == "ok"
+    sub = Submission(
+        exam_id=exam.id,
+        scan_id=scan.id,
+        page=result.page,
+        target_type="exam",
+        target_id=exam.target_id,
+        enrollment_id=student.enrollment_id if student is not None else None,
+        student_id=student.id if student is not None else None,
+        student_number_read=result.student_id,
+        source="omr_scan",
+        status=SubmissionStatus.DONE if ok else SubmissionStatus.FAILED,
+        error_message=None if ok else result.message,
+        rejection_code=result.rejection_code,
+        engine_payload=_payload(result),
+        score=result.score,
+        max_score=result.max_score,
+        review_state=ReviewState.NEEDED if result.review_required else ReviewState.NONE,
+    )
+    for label, field in result.fields.items():
+        answer = "".join(field.detected)
+        sub.answers.append(
+            SubmissionAnswer(
+                label=label, answer=answer, meta={"omr": field.to_json()}, current_value=answer
+            )
+        )
+    session.add(sub)
+    session.flush()
+    return sub, True
