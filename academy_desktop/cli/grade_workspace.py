@@ -41,8 +41,14 @@ def run(args: argparse.Namespace, pool: Any, stderr: TextIO | None = None) -> in
             stderr.write(f"오류 / Error: {exc}\n")
             return EXIT_USAGE
         progress = Progress(batch.pages, stderr, quiet=args.quiet)
-        for path in batch.already_graded:
+        shown = batch.already_graded[:5]
+        for path in shown:
             progress.note(f"이미 채점됨 / already graded: {path}")
+        if len(batch.already_graded) > len(shown):
+            more = len(batch.already_graded) - len(shown)
+            progress.note(
+                f"... 외 {more}개 파일도 이미 채점됨 / and {more} more files already graded"
+            )
         stats = BatchStats()
         state = TaskState()
         interrupted = False

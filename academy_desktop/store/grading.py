@@ -12,18 +12,24 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from sqlalchemy import select
 
 from academy_desktop.engine import pipeline
 from academy_desktop.engine.progress import TaskState
 from academy_desktop.engine.result import PageResult
 from academy_desktop.engine.workers import WorkerPool
 from academy_desktop.store.database import Workspace
-from academy_desktop.store.models import Scan
-from academy_desktop.store.scans import sha256_file, store_scan
-from academy_desktop.store.submissions import graded_pages, record_result
+from academy_desktop.store.models import Exam, Scan
+from academy_desktop.store.scans import copy_in, register_scans, sha256_file
+from academy_desktop.store.submissions import pages_done, record_result, students_by_number
+
+COMMIT_PAGES = 16
+COMMIT_SECONDS = 0.5
 
 
 @dataclass
@@ -74,17 +80,19 @@ def prepare(
     pages_of: dict[Path, int] = {}
     for item in job.items:
         pages_of[item.path] = max(pages_of.get(item.path, 0), item.ref.count if item.ref else 1)
-    scan_ids: dict[Path, int] = {}
-    done: dict[Path, set[int]] = {}
+    # copy the files in first, outside any transaction (it is the slow part) ...
+    files = []
     for path, count in pages_of.items():
         digest = sha256_file(path)
-        with ws.write() as s:
-            exam = exams.get_exam_by_id(s, exam_id)
-            scan, _ = store_scan(s, ws.folder, path, count, sha256=digest)
-            scan_ids[path] = scan.id
-            done[path] = graded_pages(s, exam, scan)
-    todo = [item for item in job.items if item.page not in done[item.path]]
-    already = [p for p, count in pages_of.items() if len(done[p]) >= count]
+        files.append((path, count, digest, copy_in(ws.folder, path, digest)))
+    # ... then one short transaction registers them and finds what is already graded
+    with ws.write() as s:
+        scans = register_scans(s, ws.folder, files)
+        scan_ids = {path: scan.id for path, scan in scans.items()}
+        done = pages_done(s, exam_id, list(scan_ids.values()))
+    done_by_path = {path: done.get(scan_ids[path], set()) for path in pages_of}
+    todo = [item for item in job.items if item.page not in done_by_path[item.path]]
+    already = [p for p, count in pages_of.items() if len(done_by_path[p]) >= count]
     batch = WorkspaceBatch(exam_id, title, replace(job, items=todo), scan_ids, already)
     batch.skipped_pages = len(job.items) - len(todo)
     return batch
@@ -98,19 +106,48 @@ def run(
     state: TaskState | None = None,
     pool: WorkerPool | None = None,
 ) -> Iterator[tuple[PageResult, int]]:
-    """Grade the batch's pages; each result is committed before it is yielded
-    with its submission id."""
-    from academy_desktop.store import exams
+    """Grade the batch's pages and store them; each result is yielded, with its
+    submission id, once it is committed.
 
+    Results are committed in small groups (at most :data:`COMMIT_PAGES` pages or
+    :data:`COMMIT_SECONDS`, whichever comes first): every commit syncs the disk, and
+    one per page would cost more than the grading. A crash loses at most the pages of
+    the open group, which the next run grades again; nothing is half-stored.
+    """
     if not batch.job.items:
         return
-    for result in pipeline.run(batch.job, jobs=jobs, state=state, pool=pool):
-        with ws.write() as s:
-            exam = exams.get_exam_by_id(s, batch.exam_id)
-            scan = s.get_one(Scan, batch.scan_ids[Path(result.source)])
-            sub, _ = record_result(s, exam, scan, result)
-            sub_id = sub.id
-        yield result, sub_id
+    pending: list[PageResult] = []
+    started = 0.0
+    try:
+        for result in pipeline.run(batch.job, jobs=jobs, state=state, pool=pool):
+            if not pending:
+                started = time.monotonic()
+            pending.append(result)
+            if len(pending) >= COMMIT_PAGES or time.monotonic() - started >= COMMIT_SECONDS:
+                done, pending = _commit(ws, batch, pending), []
+                yield from done
+        if pending:
+            done, pending = _commit(ws, batch, pending), []
+            yield from done
+    finally:
+        if pending:  # stopped early (Ctrl+C, cancel, an error): what was graded is kept
+            _commit(ws, batch, pending)
+
+
+def _commit(
+    ws: Workspace, batch: WorkspaceBatch, results: list[PageResult]
+) -> list[tuple[PageResult, int]]:
+    out = []
+    with ws.write() as s:
+        exam = s.get_one(Exam, batch.exam_id)
+        ids = {batch.scan_ids[Path(r.source)] for r in results}
+        scans = {sc.id: sc for sc in s.scalars(select(Scan).where(Scan.id.in_(ids)))}
+        students = students_by_number(s, [r.student_id or "" for r in results])
+        for result in results:
+            scan = scans[batch.scan_ids[Path(result.source)]]
+            sub, _ = record_result(s, exam, scan, result, students=students)
+            out.append((result, sub.id))
+    return out
 
 
 def _template_beside(inputs: Sequence[Path]) -> str:

@@ -76,3 +76,37 @@ def store_scan(
     session.add(scan)
     session.flush()
     return scan, True
+
+
+def copy_in(workspace: Path, source: Path, sha256: str) -> str:
+    """Copy ``source`` to its content address in the workspace (if not there yet);
+    returns the relative path. Call it outside a write transaction: it may be slow."""
+    rel = scan_relpath(sha256, source.suffix)
+    if not (workspace / rel).is_file():
+        _copy_atomically(source, workspace / rel)
+    return rel
+
+
+def register_scans(
+    session: Session, workspace: Path, files: list[tuple[Path, int, str, str]]
+) -> dict[Path, Scan]:
+    """Scan records for files already copied in (``(source, pages, sha256, relpath)``),
+    creating the missing ones; two queries whatever the number of files."""
+    shas = {sha for _, _, sha, _ in files}
+    known = {s.sha256: s for s in session.scalars(select(Scan).where(Scan.sha256.in_(shas)))}
+    out: dict[Path, Scan] = {}
+    for source, pages, sha, rel in files:
+        scan = known.get(sha)
+        if scan is None:
+            scan = Scan(
+                sha256=sha,
+                original_name=source.name,
+                stored_path=rel,
+                size=(workspace / rel).stat().st_size,
+                page_count=pages,
+            )
+            session.add(scan)
+            known[sha] = scan
+        out[source] = scan
+    session.flush()
+    return out

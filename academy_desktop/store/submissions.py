@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from academy_desktop.engine.result import PageResult
@@ -40,6 +40,19 @@ def graded_pages(session: Session, exam: Exam, scan: Scan) -> set[int]:
     return set(rows)
 
 
+def pages_done(session: Session, exam_id: int, scan_ids: list[int]) -> dict[int, set[int]]:
+    """scan id -> pages already stored for the exam, for many scans in one query."""
+    out: dict[int, set[int]] = {}
+    rows = session.execute(
+        select(Submission.scan_id, Submission.page).where(
+            Submission.exam_id == exam_id, Submission.scan_id.in_(scan_ids)
+        )
+    )
+    for scan_id, page in rows:
+        out.setdefault(scan_id, set()).add(page)
+    return out
+
+
 def _payload(result: PageResult) -> dict[str, Any]:
     return {
         "template": result.template,
@@ -49,23 +62,39 @@ def _payload(result: PageResult) -> dict[str, Any]:
     }
 
 
+def students_by_number(session: Session, numbers: list[str]) -> dict[str, Student]:
+    """Roster entries for the numbers read on a group of sheets, in one query."""
+    wanted = sorted({n for n in numbers if n})
+    if not wanted:
+        return {}
+    rows = session.scalars(select(Student).where(Student.number.in_(wanted)))
+    return {st.number: st for st in rows}
+
+
 def record_result(
-    session: Session, exam: Exam, scan: Scan, result: PageResult
+    session: Session,
+    exam: Exam,
+    scan: Scan,
+    result: PageResult,
+    *,
+    students: dict[str, Student] | None = None,
 ) -> tuple[Submission, bool]:
     """Store one page result; returns ``(submission, created)``.
 
     A page already stored for this exam is left exactly as it is (``created`` is
     False). The student is matched by the number the ID grid encodes; an unknown
     number keeps ``student_id`` empty and the number read in ``student_number_read``.
+    ``students`` (from :func:`students_by_number`) saves a query per page when many
+    pages are stored together.
     """
     existing = find_submission(session, exam, scan, result.page)
     if existing is not None:
         return existing, False
     student = None
     if result.student_id:
-        student = session.scalars(
-            select(Student).where(Student.number == result.student_id)
-        ).first()
+        if students is None:
+            students = students_by_number(session, [result.student_id])
+        student = students.get(result.student_id)
     ok = result.status == "ok"
     sub = Submission(
         exam_id=exam.id,
@@ -85,13 +114,21 @@ def record_result(
         max_score=result.max_score,
         review_state=ReviewState.NEEDED if result.review_required else ReviewState.NONE,
     )
-    for label, field in result.fields.items():
-        answer = "".join(field.detected)
-        sub.answers.append(
-            SubmissionAnswer(
-                label=label, answer=answer, meta={"omr": field.to_json()}, current_value=answer
-            )
-        )
     session.add(sub)
     session.flush()
+    rows = []
+    for label, field in result.fields.items():
+        answer = "".join(field.detected)
+        rows.append(
+            {
+                "submission_id": sub.id,
+                "label": label,
+                "answer": answer,
+                "meta": {"omr": field.to_json()},
+                "current_value": answer,
+                "reviewed": False,
+            }
+        )
+    if rows:  # one executemany: a 45-question sheet is one statement, not 45 objects
+        session.execute(insert(SubmissionAnswer), rows)
     return sub, True
