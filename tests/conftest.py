@@ -7,10 +7,11 @@ import os
 # Before anything imports Qt: no display is needed (CI, SSH sessions, xvfb-less machines).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES_DIR = REPO_ROOT.parent / "shared" / "omr-samples"
@@ -47,3 +48,17 @@ def bundled_template() -> Callable[[str], Path]:
         return path
 
     return find
+
+
+@pytest.fixture
+def session() -> Iterator[Session]:
+    """A session on a fresh in-memory workspace schema (store unit tests)."""
+    from sqlalchemy import create_engine
+
+    from academy_desktop.store.models import Base
+
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    with Session(engine) as s:
+        yield s
+    engine.dispose()

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from academy_desktop.engine.answerkey import load_key
@@ -16,20 +15,11 @@ from academy_desktop.engine.template.discovery import load_template
 from academy_desktop.engine.template.native import dump_native
 from academy_desktop.store import exams
 from academy_desktop.store.keys import key_from_native, key_to_native
-from academy_desktop.store.models import Base, Exam, Scan, Submission, Template
+from academy_desktop.store.models import Exam, Scan, Submission, Template
 from academy_desktop.store.submissions import record_result
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "omr-samples"
 BUNDLED = "kr-20q-5c-id8"
-
-
-@pytest.fixture
-def session() -> Iterator[Session]:
-    engine = create_engine("sqlite://")
-    Base.metadata.create_all(engine)
-    with Session(engine) as s:
-        yield s
-    engine.dispose()
 
 
 def write_key(path: Path, answers: dict[int, str]) -> Path:

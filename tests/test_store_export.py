@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from academy_desktop.engine.result import FieldResult, PageResult
@@ -26,7 +25,6 @@ from academy_desktop.store.export_xlsx import (
 )
 from academy_desktop.store.models import (
     AnswerKeyVersion,
-    Base,
     Exam,
     ReviewState,
     Scan,
@@ -97,15 +95,6 @@ def _review(session: Session, exam: Exam, number: str, label: str, value: str) -
     ).one()
     answer.current_value, answer.reviewed = value, True
     answer.submission.review_state = ReviewState.DONE
-
-
-@pytest.fixture
-def session() -> Iterator[Session]:
-    engine = create_engine("sqlite://")
-    Base.metadata.create_all(engine)
-    with Session(engine) as s:
-        yield s
-    engine.dispose()
 
 
 @pytest.fixture

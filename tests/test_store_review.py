@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from academy_desktop.engine.result import FieldResult, PageResult
 from academy_desktop.store import exams, review
 from academy_desktop.store.models import (
-    Base,
     ReviewDecision,
     ReviewState,
     Scan,
@@ -22,15 +20,6 @@ from academy_desktop.store.models import (
 from academy_desktop.store.submissions import record_result
 
 BUNDLED = "kr-20q-5c-id8"
-
-
-@pytest.fixture
-def session() -> Iterator[Session]:
-    engine = create_engine("sqlite://")
-    Base.metadata.create_all(engine)
-    with Session(engine) as s:
-        yield s
-    engine.dispose()
 
 
 def _field(label: str, value: str, status: str) -> FieldResult:

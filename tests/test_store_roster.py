@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from academy_desktop.store.models import Base, Student
+from academy_desktop.store.models import Student
 from academy_desktop.store.roster import (
     RosterError,
     RowError,
@@ -20,15 +20,6 @@ from academy_desktop.store.roster import (
     parse_mapping,
     parse_roster,
 )
-
-
-@pytest.fixture
-def session() -> Iterator[Session]:
-    engine = create_engine("sqlite://")
-    Base.metadata.create_all(engine)
-    with Session(engine) as s:
-        yield s
-    engine.dispose()
 
 
 def write_xlsx(path: Path, rows: Sequence[Sequence[Any]], title: str | None = None) -> Path:

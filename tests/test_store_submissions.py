@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from academy_desktop.engine.result import FieldResult, PageResult
 from academy_desktop.store.models import (
-    Base,
     Exam,
     ReviewState,
     Student,
@@ -22,15 +20,6 @@ from academy_desktop.store.models import (
 )
 from academy_desktop.store.scans import scan_relpath, sha256_file, store_scan
 from academy_desktop.store.submissions import graded_pages, record_result
-
-
-@pytest.fixture
-def session() -> Iterator[Session]:
-    engine = create_engine("sqlite://")
-    Base.metadata.create_all(engine)
-    with Session(engine) as s:
-        yield s
-    engine.dispose()
 
 
 @pytest.fixture

@@ -29,8 +29,30 @@ class QuestionStats:
         return self.flagged / self.read if self.read else None
 
 
+class ScoreSummary:
+    """Mean, median, min and max of ``self.scores`` (None for no scores)."""
+
+    scores: list[float]
+
+    @property
+    def score_mean(self) -> float | None:
+        return statistics.fmean(self.scores) if self.scores else None
+
+    @property
+    def score_median(self) -> float | None:
+        return statistics.median(self.scores) if self.scores else None
+
+    @property
+    def score_min(self) -> float | None:
+        return min(self.scores) if self.scores else None
+
+    @property
+    def score_max(self) -> float | None:
+        return max(self.scores) if self.scores else None
+
+
 @dataclass
-class BatchStats:
+class BatchStats(ScoreSummary):
     """Counts of a batch: a page is ``ok``, ``flagged`` (read, but a person must check
     some answers) or ``rejected`` (status ``rejected`` or ``error``)."""
 
@@ -68,19 +90,3 @@ class BatchStats:
                 q = self.questions[label] = QuestionStats()
             q.graded += 1
             q.correct += grade.correct
-
-    @property
-    def score_mean(self) -> float | None:
-        return statistics.fmean(self.scores) if self.scores else None
-
-    @property
-    def score_median(self) -> float | None:
-        return statistics.median(self.scores) if self.scores else None
-
-    @property
-    def score_min(self) -> float | None:
-        return min(self.scores) if self.scores else None
-
-    @property
-    def score_max(self) -> float | None:
-        return max(self.scores) if self.scores else None

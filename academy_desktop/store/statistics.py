@@ -8,12 +8,12 @@ kept, so 100 000 sheets x 45 questions need about 5 MB.
 from __future__ import annotations
 
 import math
-import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from academy_desktop.engine.result import FieldResult, QuestionGrade
+from academy_desktop.output.stats import ScoreSummary
 
 GROUP_FRACTION = 0.27  # Kelley's upper and lower 27 %
 
@@ -43,7 +43,7 @@ class QuestionTally:
 
 
 @dataclass
-class ExamStats:
+class ExamStats(ScoreSummary):
     """Running totals over the sheets of an export; :meth:`finish` computes the groups."""
 
     key_labels: Sequence[str] = ()  # the key's questions, in key order ([] without a key)
@@ -127,22 +127,6 @@ class ExamStats:
                 continue
             q.upper_correct = _share(upper, i)
             q.lower_correct = _share(lower, i)
-
-    @property
-    def score_mean(self) -> float | None:
-        return statistics.fmean(self.scores) if self.scores else None
-
-    @property
-    def score_median(self) -> float | None:
-        return statistics.median(self.scores) if self.scores else None
-
-    @property
-    def score_min(self) -> float | None:
-        return min(self.scores) if self.scores else None
-
-    @property
-    def score_max(self) -> float | None:
-        return max(self.scores) if self.scores else None
 
 
 def _share(group: Sequence[tuple[float, bytes]], i: int) -> float | None:
