@@ -22,7 +22,9 @@ from sqlalchemy import select
 from academy_desktop.engine import pipeline
 from academy_desktop.engine.progress import TaskState
 from academy_desktop.engine.result import PageResult
+from academy_desktop.engine.template.omrchecker import find_setup
 from academy_desktop.engine.workers import WorkerPool
+from academy_desktop.store import exams
 from academy_desktop.store.database import Workspace
 from academy_desktop.store.models import Exam, Scan
 from academy_desktop.store.scans import copy_in, register_scans, sha256_file
@@ -63,13 +65,10 @@ def prepare(
     Raises :class:`pipeline.UsageError` for a missing template and the store's
     errors for a bad exam.
     """
-    from academy_desktop.store import exams
-
     with ws.write() as s:
         exam = exams.find_exam(s, exam_title)
         if exam is None:
-            spec = template or _template_beside(inputs)
-            key_path = Path(key) if key else _key_beside(inputs, template)
+            spec, key_path = _setup_for_new_exam(inputs, template, key)
             exam = exams.create_exam(s, exam_title, spec, key=key_path, created_by=ws.staff)
         elif key:
             exams.set_key(s, exam, Path(key), created_by=ws.staff)
@@ -150,9 +149,13 @@ def _commit(
     return out
 
 
-def _template_beside(inputs: Sequence[Path]) -> str:
-    from academy_desktop.engine.template.omrchecker import find_setup
-
+def _setup_for_new_exam(
+    inputs: Sequence[Path], template: str | None, key: str | None
+) -> tuple[str, Path | None]:
+    """The template and key a new exam starts with: the ones given, else the
+    ``template.json``/``evaluation.json`` found beside the first input."""
+    if template:
+        return template, Path(key) if key else None
     first = Path(inputs[0])
     setup = find_setup(first if first.is_dir() else first.parent, first)
     if setup.template_path is None:
@@ -160,13 +163,4 @@ def _template_beside(inputs: Sequence[Path]) -> str:
             "새 시험에는 양식이 필요합니다. --template 으로 지정해 주세요 / "
             "A new exam needs a template: pass --template."
         )
-    return str(setup.template_path)
-
-
-def _key_beside(inputs: Sequence[Path], template: str | None) -> Path | None:
-    if template:
-        return None
-    from academy_desktop.engine.template.omrchecker import find_setup
-
-    first = Path(inputs[0])
-    return find_setup(first if first.is_dir() else first.parent, first).evaluation_path
+    return str(setup.template_path), Path(key) if key else setup.evaluation_path
