@@ -1,4 +1,4 @@
-"""Workspace commands: ``exam``, ``roster``, ``review``, ``export``, ``doctor``.
+"""Workspace commands: ``exam``, ``roster``, ``review``, ``results``, ``export``, ``doctor``.
 
 They run the same store services the desktop window will call. Every command takes
 ``--workspace DIR`` (default: the user's data folder) and ``--staff NAME`` (who the
@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
+
+from academy_desktop.cli import review_cmds
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -34,6 +38,7 @@ def add_parsers(subparsers: argparse._SubParsersAction[Any]) -> None:
     create.add_argument("--template", required=True, metavar="T", help="template or bundled name")
     create.add_argument("--key", type=Path, metavar="K", help="answer key (JSON, CSV, XLSX)")
     create.add_argument("--group", help="class or group")
+    create.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the exam's date")
     lst = exam_sub.add_parser("list", help="list the exams")
     _common(lst)
     show = exam_sub.add_parser("show", help="show one exam")
@@ -42,7 +47,21 @@ def add_parsers(subparsers: argparse._SubParsersAction[Any]) -> None:
     setkey = exam_sub.add_parser("set-key", help="set or replace the answer key (re-grades)")
     _common(setkey)
     setkey.add_argument("name")
-    setkey.add_argument("--key", type=Path, required=True, metavar="K")
+    source = setkey.add_mutually_exclusive_group(required=True)
+    source.add_argument("--key", type=Path, metavar="K", help="answer key file (JSON, CSV, XLSX)")
+    source.add_argument(
+        "--digits",
+        metavar="TEXT",
+        help='answers in sheet order, e.g. "31452 24135"; (24) or 2/4 = either, '
+        "[24] = both marked, * = any, ? = not scored (see docs/answer-keys.md)",
+    )
+    source.add_argument(
+        "--from-version", type=int, metavar="N", help="restore version N as a new version"
+    )
+    keys = exam_sub.add_parser("keys", help="list the answer key versions, or show one")
+    _common(keys)
+    keys.add_argument("name")
+    keys.add_argument("--version", type=int, metavar="N", help="print version N as JSON")
 
     roster = subparsers.add_parser("roster", help="학생 명단 / student roster")
     roster_sub = roster.add_subparsers(dest="roster_command", required=True, metavar="ACTION")
@@ -51,6 +70,11 @@ def add_parsers(subparsers: argparse._SubParsersAction[Any]) -> None:
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--map", metavar="MAP", help='column mapping, e.g. "name=이름,number=학번"')
     imp.add_argument("--sheet", help="xlsx sheet name (default: the first)")
+    imp.add_argument(
+        "--ignore",
+        metavar="FIELDS",
+        help="optional columns not to read, e.g. class_name,enrollment_id",
+    )
 
     review = subparsers.add_parser("review", help="검토 / review decisions")
     review_sub = review.add_subparsers(dest="review_command", required=True, metavar="ACTION")
@@ -63,6 +87,9 @@ def add_parsers(subparsers: argparse._SubParsersAction[Any]) -> None:
     undo = review_sub.add_parser("undo", help="undo the last decision (adds an audit row)")
     _common(undo)
     undo.add_argument("--submission", type=int, required=True, metavar="ID")
+    review_cmds.add_corners_parser(review_sub, _common)
+
+    review_cmds.add_results_parser(subparsers, _common)
 
     export = subparsers.add_parser("export", help="내보내기 / export an exam's results")
     _common(export)
@@ -73,6 +100,15 @@ def add_parsers(subparsers: argparse._SubParsersAction[Any]) -> None:
     doctor = subparsers.add_parser("doctor", help="작업 공간 점검 / check a workspace")
     _common(doctor)
     doctor.add_argument("--repair", action="store_true", help="move orphans, delete partials")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"날짜는 YYYY-MM-DD 형식이어야 합니다: {text} / the date must be YYYY-MM-DD: {text}"
+        ) from exc
 
 
 def staff_name(args: argparse.Namespace) -> str:
@@ -96,6 +132,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         "exam": _exam,
         "roster": _roster,
         "review": _review,
+        "results": review_cmds.run_results,
         "export": _export,
         "doctor": _doctor,
     }
@@ -105,7 +142,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         return _error(str(exc), err)
 
 
-def _open(args: argparse.Namespace) -> Any:
+def open_workspace(args: argparse.Namespace) -> Any:
     from academy_desktop.store import Workspace
 
     return Workspace.open(args.workspace, staff=staff_name(args))
@@ -114,7 +151,7 @@ def _open(args: argparse.Namespace) -> Any:
 def _exam(args: argparse.Namespace, out: TextIO) -> int:
     from academy_desktop.store import exams
 
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         if args.exam_command == "create":
             with ws.write() as s:
                 exam = exams.create_exam(
@@ -123,14 +160,38 @@ def _exam(args: argparse.Namespace, out: TextIO) -> int:
                     args.template,
                     key=args.key,
                     group_name=args.group,
+                    exam_date=args.date,
                     created_by=ws.staff,
                 )
                 out.write(f"시험을 만들었습니다 / Exam created: #{exam.id} {exam.title}\n")
         elif args.exam_command == "set-key":
             with ws.write() as s:
                 exam = exams.get_exam(s, args.name)
-                version = exams.set_key(s, exam, args.key, created_by=ws.staff)
+                if args.key is not None:
+                    version = exams.set_key(s, exam, args.key, created_by=ws.staff)
+                else:
+                    if args.digits is not None:
+                        key = _digits_key(exam, args.digits)
+                    else:
+                        key = exams.key_version(exam, args.from_version)
+                    version = exams.set_key_object(s, exam, key, created_by=ws.staff)
                 out.write(f"정답 버전 / Answer key version {version.version}: re-graded\n")
+        elif args.exam_command == "keys":
+            with ws.read() as s:
+                exam = exams.get_exam(s, args.name)
+                if args.version is not None:
+                    exams.key_version(exam, args.version)  # refuses a version that is not there
+                    row = next(k for k in exam.keys if k.version == args.version)
+                    out.write(json.dumps(row.content, ensure_ascii=False, indent=2) + "\n")
+                else:
+                    from academy_desktop.engine.answerkey_text import format_digit_key
+
+                    t = exams.exam_template(exam)
+                    for row in exams.key_history(exam):
+                        when = f"{exams.local_time(row.created_at):%Y-%m-%d %H:%M}"
+                        key = exams.key_version(exam, row.version)
+                        digits = format_digit_key(key, t, exams.graded_labels(t))
+                        out.write(f"v{row.version}\t{when}\t{row.created_by or '-'}\t{digits}\n")
         elif args.exam_command == "list":
             with ws.read() as s:
                 for e in exams.list_exams(s):
@@ -151,12 +212,29 @@ def _exam(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _digits_key(exam: Any, text: str) -> Any:
+    """The exam's key with the answers typed in ``text`` (points and sections kept)."""
+    from academy_desktop.engine.answerkey_text import apply_answers, parse_digit_key
+    from academy_desktop.store import exams
+
+    t = exams.exam_template(exam)
+    labels = exams.graded_labels(t)
+    parsed = parse_digit_key(text, t, labels)
+    if not parsed.ok:
+        raise exams.StoreError(
+            "정답 문자열을 읽을 수 없습니다 / Cannot read the answers:\n- "
+            + "\n- ".join(parsed.errors)
+        )
+    return apply_answers(exams.current_key(exam), parsed.answers(), order=labels)
+
+
 def _roster(args: argparse.Namespace, out: TextIO) -> int:
     from academy_desktop.store.roster import import_roster, parse_mapping, parse_roster
 
     mapping = parse_mapping(args.map) if args.map else None
-    parsed = parse_roster(args.file, mapping, sheet=args.sheet)
-    with _open(args) as ws, ws.write() as s:
+    ignore = [f.strip() for f in (args.ignore or "").split(",") if f.strip()]
+    parsed = parse_roster(args.file, mapping, sheet=args.sheet, ignore=ignore)
+    with open_workspace(args) as ws, ws.write() as s:
         summary = import_roster(s, parsed)
     out.write(
         f"명단 / Roster: {summary.created} new, {summary.updated} updated, "
@@ -170,7 +248,9 @@ def _roster(args: argparse.Namespace, out: TextIO) -> int:
 def _review(args: argparse.Namespace, out: TextIO) -> int:
     from academy_desktop.store import review
 
-    with _open(args) as ws, ws.write() as s:
+    if args.review_command == "corners":
+        return review_cmds.run_corners(args, out)
+    with open_workspace(args) as ws, ws.write() as s:
         if args.review_command == "set":
             d = review.set_value(
                 s,
@@ -196,7 +276,7 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
     from academy_desktop.store import exams
     from academy_desktop.store.export import export_exam
 
-    with _open(args) as ws, ws.read() as s:
+    with open_workspace(args) as ws, ws.read() as s:
         exam = exams.get_exam(s, args.exam)
         summary = export_exam(s, exam.id, args.format, args.out)
     out.write(f"내보냄 / Exported {summary.rows} rows to {args.out}\n")
@@ -206,7 +286,7 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
 def _doctor(args: argparse.Namespace, out: TextIO) -> int:
     from academy_desktop.store.doctor import check
 
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         report = check(ws, repair=args.repair)
     out.write("\n".join(report.lines()) + "\n")
     return EXIT_OK

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from academy_desktop.engine import quality
-from academy_desktop.engine.align.aligner import align, warp
+from academy_desktop.engine.align.aligner import Aligned, align, warp
 from academy_desktop.engine.align.refine import BlockFit, fit_blocks
 from academy_desktop.engine.decide import decide
 from academy_desktop.engine.fill import DEFAULT_INK, ink_darkness, measure
@@ -99,14 +99,56 @@ def grade_image(
 ) -> PageResult:
     """Grade one page image (grayscale uint8). Never raises for a bad page."""
     name = template_name or t.name
-    timings: dict[str, float] = {}
     t0 = time.perf_counter()
     try:
         bad = quality.check(gray)
         if bad is not None:
             raise bad
         aligned = align(gray, t)
-        timings["align"] = (time.perf_counter() - t0) * 1000
+    except Rejection as r:
+        return PageResult(source, page, "rejected", name, r.code.value, r.message)
+    except Exception as exc:  # a bug must cost one page, never the batch
+        return error_result(exc, source, page, name)
+    return grade_aligned(
+        gray, t, aligned, key, source=source, page=page, template_name=name, started=t0
+    )
+
+
+def error_result(exc: Exception, source: str, page: int, name: str) -> PageResult:
+    """The ``error`` result of a page whose grading hit a bug (logged with its traceback)."""
+    log.exception("grading %s page %d failed", source, page)
+    err = Rejection(Code.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
+    return PageResult(source, page, "error", name, err.code.value, err.message)
+
+
+def _sig(value: float, digits: int = 6) -> float:
+    return float(f"{float(value):.{digits}g}")
+
+
+def grade_aligned(
+    gray: np.ndarray,
+    t: Template,
+    aligned: Aligned,
+    key: AnswerKey | None = None,
+    *,
+    source: str = "",
+    page: int = 1,
+    template_name: str | None = None,
+    started: float | None = None,
+) -> PageResult:
+    """Read and grade ``gray`` once the template's place in it is known (``aligned``).
+
+    What :func:`grade_image` does after the automatic alignment, and what manual
+    alignment (:mod:`academy_desktop.engine.manual`) does with clicked points. The
+    ``alignment`` diagnostics hold ``homography`` (``aligned.h``: template units ->
+    pixels of ``gray``, rounded to 6 significant digits) and ``image_size``
+    (``[width, height]`` of ``gray``), so a viewer can draw the bubbles over the page.
+    Never raises for a bad page.
+    """
+    name = template_name or t.name
+    t0 = time.perf_counter() if started is None else started
+    timings: dict[str, float] = {"align": (time.perf_counter() - t0) * 1000}
+    try:
         bubble_px = t.bubble_size * aligned.px_per_unit
         if bubble_px < MIN_BUBBLE_PX:
             raise Rejection(
@@ -128,11 +170,9 @@ def grade_image(
     except Rejection as r:
         return PageResult(source, page, "rejected", name, r.code.value, r.message)
     except Exception as exc:  # a bug must cost one page, never the batch
-        log.exception("grading %s page %d failed", source, page)
-        err = Rejection(Code.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
-        return PageResult(source, page, "error", name, err.code.value, err.message)
+        return error_result(exc, source, page, name)
     scores = [bf.score for bf in fits.values()]
-    if aligned.method in ("markers", "page"):
+    if aligned.method in ("markers", "page", "manual"):
         scores.append(aligned.ncc)
     quality_score = min(scores, default=0.0)
     alignment = {
@@ -152,6 +192,8 @@ def grade_image(
         "levels": levels.to_json(),
         "ink": None if ink is None else round(ink, 4),
         **{k: v for k, v in aligned.details.items()},
+        "homography": [[_sig(v) for v in row] for row in np.asarray(aligned.h, dtype=float)],
+        "image_size": [int(gray.shape[1]), int(gray.shape[0])],
     }
     sid = results.get(t.student_id) if t.student_id else None
     out = PageResult(

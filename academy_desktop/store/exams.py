@@ -21,16 +21,17 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from academy_desktop.engine.answerkey import AnswerKey, load_key
+from academy_desktop.engine.answerkey import AnswerKey, AnswerKeyError, load_key
+from academy_desktop.engine.progress import TaskState
 from academy_desktop.engine.scoring import check_key_against
-from academy_desktop.engine.template.discovery import load_template
+from academy_desktop.engine.template.discovery import bundled_names, load_template
 from academy_desktop.engine.template.model import Template as EngineTemplate
 from academy_desktop.engine.template.native import dump_native, parse_native
 from academy_desktop.engine.template.validation import IssuesError
@@ -40,14 +41,17 @@ from academy_desktop.store.models import (
     Exam,
     QuestionMapping,
     ReviewState,
+    Student,
     Submission,
     Template,
     TemplateSource,
 )
 
 __all__ = [
+    "BundledTemplate",
     "ExamSummary",
     "StoreError",
+    "bundled_templates",
     "create_exam",
     "current_key",
     "current_key_version",
@@ -56,15 +60,20 @@ __all__ = [
     "get_exam",
     "get_exam_by_id",
     "graded_labels",
+    "group_names",
     "key_from_native",
     "key_history",
     "key_to_native",
+    "key_version",
     "list_exams",
+    "local_time",
     "regrade_exam",
     "rescore",
     "set_key",
+    "set_key_object",
     "set_mapping",
     "store_template",
+    "submission_count",
 ]
 
 
@@ -84,7 +93,30 @@ class ExamSummary:
     key_version: int | None
 
 
+@dataclass(frozen=True)
+class BundledTemplate:
+    """A sheet shipped with the program: its name (what ``create_exam`` takes) and layout."""
+
+    name: str
+    template: EngineTemplate
+
+    def title(self, language: str) -> str:
+        """The sheet's title in ``language`` (``"ko"``/``"en"``), else its name."""
+        return self.template.title.get(language) or self.template.title.get("ko") or self.name
+
+
 # ---------------------------------------------------------------- templates
+
+
+def bundled_templates() -> list[BundledTemplate]:
+    """The templates in ``resources/templates``, by name (a broken file is left out)."""
+    out = []
+    for name in bundled_names():
+        try:
+            out.append(BundledTemplate(name, load_template(name)))
+        except (IssuesError, OSError):
+            continue
+    return out
 
 
 def canonical_sha256(content: Mapping[str, Any]) -> str:
@@ -180,13 +212,19 @@ def _load_key(path: Path, template: EngineTemplate) -> AnswerKey:
         ) from exc
     except (IssuesError, OSError) as exc:
         raise StoreError(str(exc)) from exc
+    _check_key(key, template)
+    return key
+
+
+def _check_key(key: AnswerKey, template: EngineTemplate) -> None:
+    if not key.items:
+        raise StoreError("정답표에 정답이 하나도 없습니다 / The answer key has no answers.")
     problems = check_key_against(key, template)
     if problems:
         raise StoreError(
             "정답표가 답안지 양식과 맞지 않습니다 / The answer key does not fit the sheet:\n- "
             + "\n- ".join(problems)
         )
-    return key
 
 
 def create_exam(
@@ -248,6 +286,18 @@ def list_exams(session: Session) -> list[ExamSummary]:
     ]
 
 
+def submission_count(session: Session, exam_id: int) -> int:
+    """How many sheets (submissions) the exam has."""
+    return int(session.scalar(select(func.count()).where(Submission.exam_id == exam_id)) or 0)
+
+
+def group_names(session: Session) -> list[str]:
+    """Class and group names in use (exams' groups and the roster's classes), sorted."""
+    names = set(session.scalars(select(Exam.group_name).where(Exam.group_name.is_not(None))))
+    names |= set(session.scalars(select(Student.class_name).where(Student.class_name.is_not(None))))
+    return sorted(n for n in names if n and n.strip())
+
+
 # ---------------------------------------------------------------- answer keys
 
 
@@ -273,35 +323,95 @@ def current_key(exam: Exam) -> AnswerKey | None:
     return key_from_native(row.content, source=f"{exam.title} v{row.version}")
 
 
+def local_time(value: datetime) -> datetime:
+    """A stored time (UTC; SQLite gives it back without a zone) in the computer's zone."""
+    return (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).astimezone()
+
+
 def key_history(exam: Exam) -> list[AnswerKeyVersion]:
     """Every key version of ``exam``, oldest first."""
     return sorted(exam.keys, key=lambda k: k.version)
 
 
+def key_version(exam: Exam, version: int) -> AnswerKey:
+    """The answer key stored as ``version`` of ``exam``."""
+    row = next((k for k in exam.keys if k.version == version), None)
+    if row is None:
+        raise StoreError(
+            f"'{exam.title}'에 정답 버전 {version}이(가) 없습니다 / "
+            f"'{exam.title}' has no answer key version {version}"
+        )
+    try:
+        return key_from_native(row.content, source=f"{exam.title} v{row.version}")
+    except AnswerKeyError as exc:
+        raise StoreError(str(exc)) from exc
+
+
 def set_key(
-    session: Session, exam: Exam, key_path: Path, *, created_by: str | None
+    session: Session,
+    exam: Exam,
+    key_path: Path,
+    *,
+    created_by: str | None,
+    state: TaskState | None = None,
 ) -> AnswerKeyVersion:
     """Store the key in ``key_path`` as a new version and re-grade the exam with it."""
     key = _load_key(Path(key_path), exam_template(exam))
+    return set_key_object(session, exam, key, created_by=created_by, state=state)
+
+
+def set_key_object(
+    session: Session,
+    exam: Exam,
+    key: AnswerKey,
+    *,
+    created_by: str | None,
+    state: TaskState | None = None,
+) -> AnswerKeyVersion:
+    """Store ``key`` (typed, edited or loaded) as a new version and re-grade the exam.
+
+    The key must fit the exam's sheet and hold at least one answer. Earlier versions
+    stay. ``state`` reports the re-grading's progress; cancelling it raises
+    ``Cancelled``, and the caller's rollback then leaves everything as it was.
+    """
+    _check_key(key, exam_template(exam))
     version = _add_version(exam, key, created_by)
     session.flush()
-    regrade_exam(session, exam, key)
+    regrade_exam(session, exam, key, state=state)
     return version
 
 
 # ---------------------------------------------------------------- grading
 
 
-def regrade_exam(session: Session, exam: Exam, key: AnswerKey | None = None) -> int:
+def regrade_exam(
+    session: Session,
+    exam: Exam,
+    key: AnswerKey | None = None,
+    *,
+    state: TaskState | None = None,
+) -> int:
     """Re-grade every submission of ``exam`` (with ``key`` or its current key); returns
-    how many were graded."""
+    how many were graded. ``state`` gets the progress and may cancel (``Cancelled``)."""
     key = key if key is not None else current_key(exam)
+    subs = list(
+        session.scalars(
+            select(Submission)
+            .where(Submission.exam_id == exam.id)
+            .options(selectinload(Submission.answers))
+        )
+    )
     count = 0
-    for sub in session.scalars(select(Submission).where(Submission.exam_id == exam.id)):
+    for i, sub in enumerate(subs):
+        if state is not None:
+            state.check()
+            state.report(i / len(subs), f"{i}/{len(subs)}")
         if sub.answers:
             rescore(sub, key)
             count += 1
     session.flush()
+    if state is not None:
+        state.report(1.0, f"{len(subs)}/{len(subs)}")
     return count
 
 

@@ -13,11 +13,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from academy_desktop.engine import pipeline
 from academy_desktop.engine.progress import TaskState
@@ -26,7 +27,7 @@ from academy_desktop.engine.template.omrchecker import find_setup
 from academy_desktop.engine.workers import WorkerPool
 from academy_desktop.store import exams
 from academy_desktop.store.database import Workspace
-from academy_desktop.store.models import Exam, Scan
+from academy_desktop.store.models import BatchFile, Exam, Scan, Submission
 from academy_desktop.store.scans import copy_in, register_scans, sha256_file
 from academy_desktop.store.submissions import pages_done, record_result, students_by_number
 
@@ -88,6 +89,7 @@ def prepare(
     with ws.write() as s:
         scans = register_scans(s, ws.folder, files)
         scan_ids = {path: scan.id for path, scan in scans.items()}
+        _queue_files(s, exam_id, list(scan_ids.values()))
         done = pages_done(s, exam_id, list(scan_ids.values()))
     done_by_path = {path: done.get(scan_ids[path], set()) for path in pages_of}
     todo = [item for item in job.items if item.page not in done_by_path[item.path]]
@@ -97,6 +99,58 @@ def prepare(
     return batch
 
 
+def _queue_files(session: Session, exam_id: int, scan_ids: list[int]) -> None:
+    known = set(
+        session.scalars(
+            select(BatchFile.scan_id).where(
+                BatchFile.exam_id == exam_id, BatchFile.scan_id.in_(scan_ids)
+            )
+        )
+    )
+    session.add_all(
+        BatchFile(exam_id=exam_id, scan_id=sid)
+        for sid in dict.fromkeys(scan_ids)
+        if sid not in known
+    )
+
+
+@dataclass(frozen=True)
+class UnfinishedFile:
+    scan_id: int
+    name: str  # the file's name when it was added
+    path: Path  # its copy in the workspace
+    pages: int
+    graded: int
+
+
+def unfinished(session: Session, workspace_folder: Path, exam_id: int) -> list[UnfinishedFile]:
+    """Files queued for the exam whose pages are not all graded (a batch cut short)."""
+    graded = (
+        select(Submission.scan_id, func.count().label("n"))
+        .where(Submission.exam_id == exam_id)
+        .group_by(Submission.scan_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Scan, func.coalesce(graded.c.n, 0))
+        .join(BatchFile, BatchFile.scan_id == Scan.id)
+        .outerjoin(graded, graded.c.scan_id == Scan.id)
+        .where(BatchFile.exam_id == exam_id)
+        .where(func.coalesce(graded.c.n, 0) < Scan.page_count)
+        .order_by(BatchFile.id)
+    ).all()
+    return [
+        UnfinishedFile(
+            scan.id,
+            scan.original_name,
+            workspace_folder / scan.stored_path,
+            scan.page_count,
+            int(n),
+        )
+        for scan, n in rows
+    ]
+
+
 def run(
     ws: Workspace,
     batch: WorkspaceBatch,
@@ -104,7 +158,7 @@ def run(
     jobs: int = 1,
     state: TaskState | None = None,
     pool: WorkerPool | None = None,
-) -> Iterator[tuple[PageResult, int]]:
+) -> Generator[tuple[PageResult, int], None, None]:
     """Grade the batch's pages and store them; each result is yielded, with its
     submission id, once it is committed.
 

@@ -8,7 +8,7 @@ settles it, then as the person decided (no longer provisional).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,9 @@ from academy_desktop.engine.answerkey import DEFAULT_SECTION, KEY_FORMAT, KEY_VE
 from academy_desktop.engine.answerkey_formats import parse_key_json
 from academy_desktop.engine.result import FLAGGED, FieldResult
 from academy_desktop.engine.scoring import exact, grade_fields
-from academy_desktop.store.models import Submission
+from academy_desktop.store.models import Submission, SubmissionAnswer
 
-__all__ = ["field_result", "key_from_native", "key_to_native", "rescore"]
+__all__ = ["count_open_flags", "field_result", "key_from_native", "key_to_native", "rescore"]
 
 
 def _score_json(value: float) -> int | float | str:
@@ -95,8 +95,17 @@ def field_result(
     )
 
 
+def count_open_flags(answers: Iterable[SubmissionAnswer]) -> int:
+    """Answers the engine flagged (``meta.omr.status``) that no one has reviewed yet."""
+    return sum(
+        1 for a in answers if not a.reviewed and a.meta.get("omr", {}).get("status") in FLAGGED
+    )
+
+
 def rescore(submission: Submission, key: AnswerKey | None) -> None:
-    """Grade ``submission`` from its current values; a rejected page is left as it is."""
+    """Grade ``submission`` from its current values and count its open flags
+    (``flags_open``); a rejected page is left as it is."""
+    submission.flags_open = count_open_flags(submission.answers)
     if not submission.answers:
         return
     if key is None:

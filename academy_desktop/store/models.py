@@ -184,6 +184,22 @@ class Submission(Base):
         # listing an exam's results by status or by student (migration 0002)
         Index("ix_submission_exam_status", "exam_id", "status"),
         Index("ix_submission_exam_student", "exam_id", "student_id"),
+        # the results table (store/results.py, migration 0003): sorted by score or open
+        # flags, sheets sharing a number read, and every filter's columns in one
+        # covering index (no table reads)
+        Index("ix_submission_exam_flags", "exam_id", "flags_open"),
+        Index("ix_submission_exam_score", "exam_id", "score"),
+        Index("ix_submission_exam_number_read", "exam_id", "student_number_read"),
+        Index(
+            "ix_submission_exam_listing",
+            "exam_id",
+            "status",
+            "review_state",
+            "flags_open",
+            "student_id",
+            "student_number_read",
+            "score",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -203,6 +219,8 @@ class Submission(Base):
     score: Mapped[float | None] = mapped_column(Float)
     max_score: Mapped[float | None] = mapped_column(Float)
     review_state: Mapped[str] = mapped_column(String(20), default=ReviewState.NONE)
+    # answers whose meta.omr.status is flagged and that no one has reviewed yet (0003)
+    flags_open: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -271,3 +289,18 @@ class OutboxItem(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class BatchFile(Base):
+    """A file queued for an exam's grading: a batch cut short (a cancel, a crash) leaves
+    rows whose pages are not all graded, which the window offers to resume (0004)."""
+
+    __tablename__ = "batch_file"
+    __table_args__ = (UniqueConstraint("exam_id", "scan_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id", ondelete="CASCADE"))
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scan.id"))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    scan: Mapped[Scan] = relationship()

@@ -10,6 +10,11 @@ row's ``old_value``, so no schema column is needed to know what was undone.
 * :func:`undo_last` reverts the newest decision in effect, whichever it is, an undo
   row included: calling it twice in a row undoes, then redoes.
 * An answer counts as reviewed while some ordinary decision on it is in effect.
+* Decisions on the field ``"alignment"`` (:data:`ALIGNMENT_FIELD`, written by
+  :func:`academy_desktop.store.realign.regrade_with_points` when staff re-grade a
+  page from clicked corners) are audit only: :func:`undo_last` skips them, since the
+  answers read before cannot be brought back by a value. A new manual alignment, or
+  review decisions on the answers, are how such a page is corrected.
 
 After each change the submission is re-graded with the exam's current key, and its
 ``review_state`` becomes ``done`` once no flagged answer is left unreviewed.
@@ -35,9 +40,21 @@ from academy_desktop.store.models import (
     SubmissionStatus,
 )
 
-__all__ = ["STUDENT_FIELD", "history", "in_effect", "set_value", "undo_last"]
+__all__ = [
+    "ALIGNMENT_FIELD",
+    "STUDENT_FIELD",
+    "get_submission",
+    "history",
+    "in_effect",
+    "reviewer_name",
+    "set_value",
+    "settle",
+    "settled_fields",
+    "undo_last",
+]
 
 STUDENT_FIELD = "student"
+ALIGNMENT_FIELD = "alignment"  # a manual re-alignment: audited, never undone
 _UNDO = re.compile(r"undo #(\d+)")
 
 
@@ -70,7 +87,14 @@ def in_effect(decisions: list[ReviewDecision]) -> dict[int, bool]:
     return active
 
 
-def _submission(session: Session, submission_id: int) -> Submission:
+def settled_fields(decisions: list[ReviewDecision]) -> set[str]:
+    """Fields (question labels, ``"student"``, ``"alignment"``) with an ordinary
+    decision in effect: what a person has settled."""
+    active = in_effect(decisions)
+    return {d.field for d in decisions if active[d.id] and _undo_target(d) is None}
+
+
+def get_submission(session: Session, submission_id: int) -> Submission:
     sub = session.get(Submission, submission_id)
     if sub is None:
         raise StoreError(
@@ -79,7 +103,7 @@ def _submission(session: Session, submission_id: int) -> Submission:
     return sub
 
 
-def _who(decided_by: str) -> str:
+def reviewer_name(decided_by: str) -> str:
     who = (decided_by or "").strip()
     if not who:
         raise StoreError(
@@ -143,20 +167,16 @@ def _old_value(sub: Submission, field: str) -> str:
     return _answer(sub, field).current_value
 
 
-def _settle(session: Session, sub: Submission) -> None:
-    """Reviewed flags from the decisions in effect, the score, and the review state."""
-    decisions = history(session, sub.id)
-    active = in_effect(decisions)
-    reviewed = {d.field for d in decisions if active[d.id] and _undo_target(d) is None}
+def settle(session: Session, sub: Submission) -> None:
+    """Reviewed flags from the decisions in effect, the score, the open flags
+    (``flags_open``) and the review state."""
+    reviewed = settled_fields(history(session, sub.id))
     for a in sub.answers:
         a.reviewed = a.label in reviewed
-    rescore(sub, current_key(sub.exam))
+    rescore(sub, current_key(sub.exam))  # counts sub.flags_open too
     if sub.status == SubmissionStatus.FAILED:
         return  # a rejected page stays in review until it is graded again
-    pending = any(
-        a.meta.get("omr", {}).get("status") in FLAGGED and not a.reviewed for a in sub.answers
-    )
-    if pending:
+    if sub.flags_open:
         sub.review_state = ReviewState.NEEDED
     elif reviewed:
         sub.review_state = ReviewState.DONE
@@ -176,12 +196,12 @@ def set_value(
 ) -> ReviewDecision:
     """Set one answer's value (``"3"``, ``"24"`` for a double mark, ``""`` for blank), or the
     student (``field_label="student"``, by student number; ``""`` clears it)."""
-    who = _who(decided_by)
+    who = reviewer_name(decided_by)
     if reason is not None and _UNDO.fullmatch(reason.strip()):
         raise StoreError(
             "'undo #…' 사유는 되돌리기 전용입니다 / reasons 'undo #…' are kept for undo"
         )
-    sub = _submission(session, submission_id)
+    sub = get_submission(session, submission_id)
     field = field_label.strip()
     value = "" if new_value is None else str(new_value).strip()
     if field == STUDENT_FIELD:
@@ -201,18 +221,22 @@ def set_value(
     )
     session.add(decision)
     session.flush()
-    _settle(session, sub)
+    settle(session, sub)
     session.flush()
     return decision
 
 
 def undo_last(session: Session, submission_id: int, *, decided_by: str) -> ReviewDecision | None:
-    """Revert the newest decision in effect by adding a row; ``None`` when there is none."""
-    who = _who(decided_by)
-    sub = _submission(session, submission_id)
+    """Revert the newest decision in effect by adding a row; ``None`` when there is none.
+
+    Manual re-alignments (``field == "alignment"``) are skipped: they stay in effect."""
+    who = reviewer_name(decided_by)
+    sub = get_submission(session, submission_id)
     decisions = history(session, sub.id)
     active = in_effect(decisions)
-    target = next((d for d in reversed(decisions) if active[d.id]), None)
+    target = next(
+        (d for d in reversed(decisions) if active[d.id] and d.field != ALIGNMENT_FIELD), None
+    )
     if target is None:
         return None
     value = target.old_value or ""
@@ -228,6 +252,6 @@ def undo_last(session: Session, submission_id: int, *, decided_by: str) -> Revie
     )
     session.add(decision)
     session.flush()
-    _settle(session, sub)
+    settle(session, sub)
     session.flush()
     return decision

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -310,15 +310,28 @@ def _check_row(
 
 
 def parse_roster(
-    path: Path, mapping: Mapping[str, str] | None = None, sheet: str | None = None
+    path: Path,
+    mapping: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    ignore: Collection[str] = (),
 ) -> RosterParse:
-    """Read and validate a roster; raise :class:`RosterError` if the file is unusable."""
+    """Read and validate a roster; raise :class:`RosterError` if the file is unusable.
+
+    ``ignore`` names optional fields (``class_name``, ``enrollment_id``) whose column is
+    not read even when a header matches, as if the file did not have it.
+    """
     path = Path(path)
     mapping = dict(mapping or {})
-    for key in mapping:
+    for key in (*mapping, *ignore):
         _check_field(key)
+    for key in ignore:
+        if key in REQUIRED or key in mapping:
+            raise RosterError(
+                f"'{key}' 항목은 빼고 읽을 수 없습니다.", f"the field '{key}' cannot be ignored"
+            )
     rows = _read(path, sheet)
     pos, found = _find_header(rows, mapping, path)
+    found = {key: index for key, index in found.items() if key not in ignore}
     header_n, header_cells = rows[pos]
     columns = {
         key: str(header_cells[index])

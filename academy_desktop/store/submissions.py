@@ -71,6 +71,46 @@ def students_by_number(session: Session, numbers: list[str]) -> dict[str, Studen
     return {st.number: st for st in rows}
 
 
+def apply_result(sub: Submission, exam: Exam, result: PageResult, student: Student | None) -> None:
+    """Set everything a page result decides on ``sub`` (not its answers, see
+    :func:`insert_answers`): student, status, rejection, payload, score, review state."""
+    ok = result.status == "ok"
+    sub.target_type = "exam"
+    sub.target_id = exam.target_id
+    sub.enrollment_id = student.enrollment_id if student is not None else None
+    sub.student_id = student.id if student is not None else None
+    sub.student_number_read = result.student_id
+    sub.source = "omr_scan"
+    sub.status = SubmissionStatus.DONE if ok else SubmissionStatus.FAILED
+    sub.error_message = None if ok else result.message
+    sub.rejection_code = result.rejection_code
+    sub.engine_payload = _payload(result)
+    sub.score = result.score
+    sub.max_score = result.max_score
+    sub.review_state = ReviewState.NEEDED if result.review_required else ReviewState.NONE
+    sub.flags_open = len(result.flagged_labels)  # nothing is reviewed yet
+
+
+def insert_answers(session: Session, submission_id: int, result: PageResult) -> None:
+    """One :class:`SubmissionAnswer` per field of ``result``, in one executemany (a
+    45-question sheet is one statement, not 45 objects)."""
+    rows = []
+    for label, field in result.fields.items():
+        answer = "".join(field.detected)
+        rows.append(
+            {
+                "submission_id": submission_id,
+                "label": label,
+                "answer": answer,
+                "meta": {"omr": field.to_json()},
+                "current_value": answer,
+                "reviewed": False,
+            }
+        )
+    if rows:
+        session.execute(insert(SubmissionAnswer), rows)
+
+
 def record_result(
     session: Session,
     exam: Exam,
@@ -90,45 +130,21 @@ def record_result(
     existing = find_submission(session, exam, scan, result.page)
     if existing is not None:
         return existing, False
-    student = None
-    if result.student_id:
-        if students is None:
-            students = students_by_number(session, [result.student_id])
-        student = students.get(result.student_id)
-    ok = result.status == "ok"
-    sub = Submission(
-        exam_id=exam.id,
-        scan_id=scan.id,
-        page=result.page,
-        target_type="exam",
-        target_id=exam.target_id,
-        enrollment_id=student.enrollment_id if student is not None else None,
-        student_id=student.id if student is not None else None,
-        student_number_read=result.student_id,
-        source="omr_scan",
-        status=SubmissionStatus.DONE if ok else SubmissionStatus.FAILED,
-        error_message=None if ok else result.message,
-        rejection_code=result.rejection_code,
-        engine_payload=_payload(result),
-        score=result.score,
-        max_score=result.max_score,
-        review_state=ReviewState.NEEDED if result.review_required else ReviewState.NONE,
-    )
+    student = match_student(session, result, students)
+    sub = Submission(exam_id=exam.id, scan_id=scan.id, page=result.page)
+    apply_result(sub, exam, result, student)
     session.add(sub)
     session.flush()
-    rows = []
-    for label, field in result.fields.items():
-        answer = "".join(field.detected)
-        rows.append(
-            {
-                "submission_id": sub.id,
-                "label": label,
-                "answer": answer,
-                "meta": {"omr": field.to_json()},
-                "current_value": answer,
-                "reviewed": False,
-            }
-        )
-    if rows:  # one executemany: a 45-question sheet is one statement, not 45 objects
-        session.execute(insert(SubmissionAnswer), rows)
+    insert_answers(session, sub.id, result)
     return sub, True
+
+
+def match_student(
+    session: Session, result: PageResult, students: dict[str, Student] | None = None
+) -> Student | None:
+    """The roster entry for the number read on the sheet, if any."""
+    if not result.student_id:
+        return None
+    if students is None:
+        students = students_by_number(session, [result.student_id])
+    return students.get(result.student_id)
