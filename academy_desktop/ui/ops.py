@@ -97,6 +97,8 @@ class OpRunner(QObject):
     def __init__(self, parent: QObject | None = None, *, work_threads: int = 2) -> None:
         super().__init__(parent)
         self._pools: dict[str, QThreadPool] = {"db": QThreadPool(self), "work": QThreadPool(self)}
+        for lane, pool in self._pools.items():
+            pool.setObjectName(f"academy-{lane}")  # names the threads: visible in a debugger
         self._pools["db"].setMaxThreadCount(1)
         self._pools["work"].setMaxThreadCount(work_threads)
         self._running: dict[OpHandle, _Bridge] = {}

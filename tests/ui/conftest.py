@@ -10,14 +10,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from academy_desktop.settings import Settings
 from academy_desktop.store.database import Workspace
 from academy_desktop.ui.context import AppContext
 from academy_desktop.ui.ops import OpRunner
+from ui.ui_helpers import SAMPLES, STAFF, TEMPLATES, grade_samples, make_exam
 
-STAFF = "검토자"
+QT_HELPERS = {"Thread (pooled)", ""}
+
+
+def _thread_name(tid: str) -> str:
+    try:
+        return Path(f"/proc/self/task/{tid}/comm").read_text().strip()
+    except OSError:
+        return ""  # it has just ended
 
 
 def _os_threads() -> set[str]:
@@ -25,26 +34,39 @@ def _os_threads() -> set[str]:
     return set(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else set()
 
 
+@pytest.fixture(scope="session")
+def engine_threads() -> None:
+    """OpenCV and the image decoders keep threads for the life of the process, started
+    on first use: start them before counting, so they are not mistaken for leaks."""
+    from academy_desktop.engine.grade import grade_image
+    from academy_desktop.engine.manual import load_sheet_gray
+    from academy_desktop.engine.template.discovery import load_template
+
+    template = load_template(str(TEMPLATES / "kr-20q-5c-id8.json"))
+    grade_image(load_sheet_gray(SAMPLES / "kr-20q-sample-1.jpg", 1), template)
+    load_sheet_gray(SAMPLES / "kr-45q-samples.pdf", 1)
+
+
 @pytest.fixture(autouse=True)
-def no_leaks(qapp: object) -> Iterator[None]:
-    """Fail a test that leaves a thread or a worker process running."""
+def no_leaks(qapp: QApplication, engine_threads: None) -> Iterator[None]:
+    """Fail a test that leaves a thread or a worker process running.
+
+    Every OS thread that was not there before the test counts, Python's and Qt's alike,
+    except the idle helpers of Qt's own global pool ("Thread (pooled)"), which Qt
+    starts for smooth scaling and translucent painting and keeps for 30 s. The app's
+    pools name their threads "academy-db" and "academy-work", so they always count."""
     threads = _os_threads()
     yield
     deadline = time.monotonic() + 5.0
-    while time.monotonic() < deadline:
-        extra = _os_threads() - threads
+    while True:
+        extra = {tid: _thread_name(tid) for tid in _os_threads() - threads}
+        extra = {tid: name for tid, name in extra.items() if name not in QT_HELPERS}
         children = multiprocessing.active_children()
-        if not extra and not children:
-            return
+        if (not extra and not children) or time.monotonic() > deadline:
+            break
         time.sleep(0.05)
-    names = []
-    for tid in sorted(extra):
-        try:
-            names.append(Path(f"/proc/self/task/{tid}/comm").read_text().strip())
-        except OSError:
-            names.append(tid)
     assert not children, f"worker processes left running: {children}"
-    assert not extra, f"threads left running: {names}"
+    assert not extra, f"threads left running: {sorted(extra.values())}"
 
 
 @pytest.fixture
@@ -72,3 +94,11 @@ def ctx(qtbot: QtBot, workspace: Workspace, settings_dir: Path) -> Iterator[AppC
     )
     yield context
     assert runner.shutdown(10_000), "background operations did not stop"
+
+
+@pytest.fixture
+def graded_exam(ctx: AppContext) -> tuple[int, list[int]]:
+    """The 20-question exam with the six bundled sample sheets graded."""
+    exam_id = make_exam(ctx.workspace)
+    sheets = sorted(SAMPLES.glob("kr-20q-sample-*.jpg"))
+    return exam_id, grade_samples(ctx.workspace, "단원평가", sheets)

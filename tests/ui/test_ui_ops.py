@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtWidgets import QWidget
@@ -13,7 +14,7 @@ from academy_desktop.ui.ops import BackgroundOp, OpRunner, OpState
 
 
 @pytest.fixture
-def runner() -> OpRunner:
+def runner() -> Iterator[OpRunner]:
     r = OpRunner()
     yield r
     assert r.shutdown(5000)
