@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 from conftest import REPO_ROOT
 from sqlalchemy import select
+from synth.spoil import spoil, spoiled_scan, true_clicks
 
 from academy_desktop.cli.main import main
 from academy_desktop.engine import pipeline
@@ -50,30 +50,8 @@ def _values(r: PageResult) -> dict[str, tuple[str, str]]:
     return {label: (f.value, f.status) for label, f in r.fields.items()}
 
 
-def _clicks(r: PageResult, t: Template, kind: PointKind) -> np.ndarray:
-    """Where the template's corner points fall in the graded image (the true clicks)."""
-    assert r.alignment is not None
-    h = np.array(r.alignment["homography"], dtype=np.float64)
-    return transform_points(h, np.array(template_corner_points(t, kind)))
-
-
-def _spoil(gray: np.ndarray, r: PageResult, t: Template) -> np.ndarray:
-    """The page with its corner marks painted over and scribbles in the empty bottom
-    margin: the aligner no longer finds the sheet, the bubbles are untouched."""
-    assert r.alignment is not None
-    h = np.array(r.alignment["homography"], dtype=np.float64)
-    out = gray.copy()
-    for m in t.alignment.markers:
-        pts = transform_points(h, np.array([[m.cx - m.size, m.cy - m.size],
-                                            [m.cx + m.size, m.cy + m.size]]))  # fmt: skip
-        (x0, y0), (x1, y1) = pts.astype(int)
-        cv2.rectangle(out, (x0, y0), (x1, y1), 235, -1)
-    rng = np.random.default_rng(8)
-    for _ in range(8):
-        ends = np.column_stack([rng.uniform(5, 205, 2), rng.uniform(240, 292, 2)])
-        a, b = transform_points(h, ends).astype(int)
-        cv2.line(out, (int(a[0]), int(a[1])), (int(b[0]), int(b[1])), 50, 9)
-    return out
+_clicks = true_clicks
+_spoil = spoil
 
 
 # ------------------------------------------------------------------------- engine
@@ -196,14 +174,9 @@ def test_points_that_do_not_fit_are_rejected_not_raised(t20: Template, key20: An
 @pytest.fixture
 def failed_page(tmp_path: Path, t20: Template, key20: AnswerKey) -> tuple[Path, np.ndarray]:
     """A JPEG of sample 1 that the aligner rejects, and the true marker centres in it."""
-    gray = load_sheet_gray(SAMPLES / "kr-20q-sample-1.jpg", 1)
-    auto = grade_image(gray, t20, key20)
-    path = tmp_path / "in" / "찢어진 답안지.jpg"
-    path.parent.mkdir()
-    ok, data = cv2.imencode(".jpg", _spoil(gray, auto, t20), [cv2.IMWRITE_JPEG_QUALITY, 95])
-    assert ok
-    path.write_bytes(data.tobytes())
-    return path, _clicks(auto, t20, "markers")
+    return spoiled_scan(
+        SAMPLES / "kr-20q-sample-1.jpg", t20, key20, tmp_path / "in" / "찢어진 답안지.jpg"
+    )
 
 
 def _graded_workspace(tmp_path: Path, scan: Path) -> tuple[Workspace, int]:

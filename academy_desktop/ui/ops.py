@@ -111,11 +111,18 @@ class OpRunner(QObject):
     def is_busy(self) -> bool:
         return bool(self._running)
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def start(self, op: BackgroundOp[Any], lane: Lane) -> OpHandle:
-        if self._closed:
-            raise RuntimeError("the op runner is shut down")
         bridge = op.bridge
         handle = OpHandle(OpState(bridge))
+        if self._closed:  # the window is closing: late requests (a timer, a signal) are dropped
+            log.debug("background operation dropped: the op runner is shut down")
+            handle.cancel()
+            handle.finished = True
+            return handle
         self._running[handle] = bridge
         was_busy = len(self._running) > 1
         queued = Qt.ConnectionType.QueuedConnection
