@@ -151,6 +151,7 @@ def batch_stall(count: int) -> tuple[float, float, int]:
         timer.timeout.connect(tick)
         done: list[object] = []
         window.batch.finished.connect(done.append)
+        last[0] = time.perf_counter()
         timer.start()
         t0 = time.perf_counter()
         window.open_paths(scans)

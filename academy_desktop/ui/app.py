@@ -1,116 +1,136 @@
-"""The desktop window (a first, minimal version).
-
-Grading from the window arrives with the desktop-app release; today the window
-says so honestly and points staff to ``main.py grade``, which works now.
-"""
+"""Start the desktop app: settings, translations, the workspace, the main window."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+import os
+import sys
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QFrame,
-    QLabel,
-    QMainWindow,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from academy_desktop import __version__
+from academy_desktop import settings as settings_mod
+from academy_desktop.resources import resource_path
 
 APP_NAME = "Academy Desktop"
-DROP_TEXT = "스캔 파일이나 폴더를 여기에 끌어다 놓으세요 / Drop scans or folders here"
-NOT_YET_TEXT = (
-    "{n}개 항목을 받았습니다. 창에서 바로 채점하는 기능은 데스크톱 앱 정식 버전에 들어갑니다. "
-    "지금은 명령줄에서 채점할 수 있습니다: python main.py grade <폴더>\n"
-    "Received {n} item(s). Grading from this window arrives with the desktop-app release. "
-    "Today you can grade from the command line: python main.py grade <folder>"
-)
+TRANSLATOR_NAME = "academy-desktop-translator"
+STARTUP_PROBE = "ACADEMY_DESKTOP_STARTUP_PROBE"  # a file to write the start-up time to
+# Hangul-capable UI fonts: Windows ships Malgun Gothic; CI installs fonts-nanum
+HANGUL_FONTS = ("Malgun Gothic", "맑은 고딕", "NanumGothic", "NanumBarunGothic", "Noto Sans CJK KR")
+
+STYLE = """
+#dropZone { border: 2px dashed #94a3b8; border-radius: 12px; background: #f8fafc; }
+#dropZone[hover="true"] { border-color: #2563eb; background: #eff6ff; }
+#dropZone QLabel { font-size: 15pt; color: #334155; }
+#dropZone QLabel#dropHint { font-size: 10pt; color: #64748b; }
+#infoBar { background: #fef9c3; border: 1px solid #facc15; border-radius: 6px; }
+#batchPanel { background: #f1f5f9; border-top: 1px solid #cbd5e1; }
+#sidebarHeading { font-weight: bold; color: #475569; padding: 4px 2px; }
+#examDetails { color: #475569; }
+#syncState { color: #64748b; padding-right: 8px; }
+"""
 
 
-class DropZone(QFrame):
-    """A framed area that accepts dropped files and folders."""
+def tune_gc() -> None:
+    """Keep Python's garbage collector from pausing the window.
 
-    def __init__(
-        self, on_paths: Callable[[list[Path]], None], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._on_paths = on_paths
-        self.setAcceptDrops(True)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setMinimumSize(480, 220)
-        self.label = QLabel(DROP_TEXT, self)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.label)
+    A full collection walks every object alive; with Qt, OpenCV and SQLAlchemy loaded
+    that is ~100-150 ms with the interpreter lock held, a visible stall during a batch
+    (measured: tests/ui/test_ui_batch.py). Objects alive once the window is built live
+    as long as the app, so they are moved out of the collector's sight (``gc.freeze``).
+    """
+    gc.collect()
+    gc.freeze()
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+
+def install_translations(app: QApplication, language: str = "ko") -> list[QTranslator]:
+    """Use ``language`` ("ko" or "en"): the app's catalogue plus Qt's own ``qtbase_ko``
+    (standard buttons and dialogs). Translators from an earlier call are removed first,
+    so switching languages at run time works."""
+    for old in app.findChildren(QTranslator, TRANSLATOR_NAME):
+        app.removeTranslator(old)
+        old.deleteLater()
+    if language != "ko":
+        return []
+    installed = []
+    sources = [
+        ("academy_ko", str(resource_path("i18n"))),
+        ("qtbase_ko", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+    ]
+    for name, folder in sources:
+        translator = QTranslator(app)
+        translator.setObjectName(TRANSLATOR_NAME)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            installed.append(translator)
         else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
-        if paths:
-            self._on_paths(paths)
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+            translator.deleteLater()
+    return installed
 
 
-class MainWindow(QMainWindow):
-    def __init__(self) -> None:
-        super().__init__()
-        self.setWindowTitle(APP_NAME)
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        self.title_label = QLabel(f"<h2>{APP_NAME}</h2>", central)
-        self.version_label = QLabel(f"버전 / Version {__version__}", central)
-        self.drop_zone = DropZone(self.receive_paths, central)
-        self.message_label = QLabel("", central)
-        self.message_label.setWordWrap(True)
-        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for widget in (self.title_label, self.version_label, self.drop_zone, self.message_label):
-            layout.addWidget(widget)
-        layout.setStretchFactor(self.drop_zone, 1)
-        self.setCentralWidget(central)
-        # room for the wrapped bilingual message under the drop zone: a label that
-        # wraps does not grow its window once shown
-        self.resize(640, 440)
-
-    def receive_paths(self, paths: Sequence[Path]) -> None:
-        """Files given by drag and drop or ``--open``: explain what works today."""
-        if paths:
-            self.message_label.setText(NOT_YET_TEXT.format(n=len(paths)))
+def choose_font(app: QApplication) -> None:
+    families = set(QFontDatabase.families())
+    for family in HANGUL_FONTS:
+        if family in families:
+            font = QFont(app.font())
+            font.setFamily(family)
+            app.setFont(font)
+            return
 
 
-def install_translations(app: QApplication, locale: QLocale | None = None) -> QTranslator | None:
-    """Load Qt's own Korean strings (dialog buttons and the like) on a Korean system."""
-    locale = locale or QLocale.system()
-    if locale.language() != QLocale.Language.Korean:
-        return None
-    translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if not translator.load("qtbase_ko", folder):
-        return None
-    app.installTranslator(translator)
-    return translator
+def make_app(argv: Sequence[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else None
+    if app is None:
+        app = QApplication(list(argv or ["academy-desktop"]))
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("AcademyDesktop")
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")
+    app.setStyleSheet(STYLE)
+    choose_font(app)
+    return app
 
 
 def run(argv: Sequence[str] | None = None, *, open_paths: Sequence[Path] = ()) -> int:
     """Start the application and show the main window until it is closed."""
-    app = QApplication.instance() or QApplication(list(argv or ["academy-desktop"]))
-    assert isinstance(app, QApplication)
-    app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    install_translations(app)
-    window = MainWindow()
-    window.receive_paths(list(open_paths))
+    from academy_desktop.store import Workspace, WorkspaceError
+    from academy_desktop.ui.context import AppContext
+    from academy_desktop.ui.main_window import MainWindow, show_later
+    from academy_desktop.ui.ops import OpRunner
+
+    app = make_app(argv)
+    settings = settings_mod.load()
+    install_translations(app, settings.language)
+    try:
+        workspace = Workspace.open(
+            settings_mod.workspace_folder(settings), staff=settings.staff_name or None
+        )
+    except WorkspaceError as exc:  # locked by another window, or an unusable folder
+        from academy_desktop.ui.text import localized
+
+        QMessageBox.critical(None, APP_NAME, localized(str(exc)))
+        return 1
+    runner = OpRunner(work_threads=2)
+    ctx = AppContext(workspace, settings, runner)
+    window = MainWindow(ctx)
     window.show()
-    return app.exec()
+    tune_gc()
+    show_later(window, open_paths)
+    probe = os.environ.get(STARTUP_PROBE)
+    if probe:  # bench/ui_bench.py: note when the window is up and idle, then quit
+        QTimer.singleShot(0, lambda: (Path(probe).write_text(repr(time.time())), app.quit()))
+    try:
+        return app.exec()
+    finally:
+        runner.shutdown()
+        workspace.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run(sys.argv))

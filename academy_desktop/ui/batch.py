@@ -385,6 +385,11 @@ class BatchPanel(QWidget):
         self.files.setVisible(on)
 
     @property
+    def review_ids(self) -> list[int]:
+        """Submissions of the last batch that wait for a person."""
+        return list(self._review_ids)
+
+    @property
     def done(self) -> int:
         return self._done
 

@@ -1,0 +1,563 @@
+"""The main window: exams on the left, the selected exam's results, review and batch
+progress in the middle, workspace and sync state at the bottom.
+
+It only places the screens and wires their signals (all in :meth:`MainWindow._wire`);
+the screens call the store and the engine themselves, off the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from academy_desktop import __version__
+from academy_desktop.store import grading
+from academy_desktop.store.exams import get_exam_by_id
+from academy_desktop.ui.batch import BatchController, BatchPanel, BatchSummary
+from academy_desktop.ui.context import AppContext
+from academy_desktop.ui.exam_setup.key_editor import KeyEditorDialog
+from academy_desktop.ui.exam_setup.new_exam_dialog import NewExamDialog
+from academy_desktop.ui.exam_setup.roster_dialog import RosterImportDialog
+from academy_desktop.ui.export_actions import ExportActions
+from academy_desktop.ui.icons import icon
+from academy_desktop.ui.rejected import RejectedPanel
+from academy_desktop.ui.results_view import ResultsPanel
+from academy_desktop.ui.review.screen import ReviewScreen
+from academy_desktop.ui.settings_dialog import SettingsDialog
+from academy_desktop.ui.sidebar import ExamSidebar
+from academy_desktop.ui.stats_panel import StatsPanel
+
+APP_NAME = "Academy Desktop"
+SCAN_FILTER = "*.pdf *.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff"
+
+
+def dropped_paths(event: QDropEvent | QDragEnterEvent) -> list[Path]:
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+
+class DropZone(QFrame):
+    """A clear place to drop scans (the whole window accepts drops as well)."""
+
+    paths_dropped = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dropZone")
+        self.setAcceptDrops(True)
+        self.setMinimumSize(360, 200)
+        self.label = QLabel(self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        self.hint = QLabel(self)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.hint.setObjectName("dropHint")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.label)
+        layout.addWidget(self.hint)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.label.setText(self.tr("Drop scanned answer sheets here"))
+        self.hint.setText(
+            self.tr("PDF files, JPEG or PNG images, or whole folders. Or use File ▸ Open (Ctrl+O).")
+        )
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_paths(event):
+            event.acceptProposedAction()
+            self.setProperty("hover", True)
+            self.style().polish(self)
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event: QEvent) -> None:
+        self.setProperty("hover", False)
+        self.style().polish(self)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.setProperty("hover", False)
+        self.style().polish(self)
+        paths = dropped_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.paths_dropped.emit(paths)
+        else:
+            event.ignore()
+
+
+class ExamPage(QWidget):
+    """The selected exam: its header, then results, rejected pages and statistics."""
+
+    def __init__(
+        self, ctx: AppContext, export: ExportActions, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.title = QLabel(self)
+        self.title.setObjectName("examTitle")
+        self.details = QLabel(self)
+        self.details.setObjectName("examDetails")
+        self.resume_bar = QFrame(self)
+        self.resume_bar.setObjectName("infoBar")
+        self.resume_label = QLabel(self.resume_bar)
+        self.resume_label.setWordWrap(True)
+        self.resume_button = QPushButton(self.resume_bar)
+        bar = QHBoxLayout(self.resume_bar)
+        bar.addWidget(self.resume_label, 1)
+        bar.addWidget(self.resume_button)
+        self.resume_bar.hide()
+        self.results = ResultsPanel(ctx, self)
+        self.rejected = RejectedPanel(ctx, self)
+        self.stats = StatsPanel(ctx, self, export_actions=export)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.results, "")
+        self.tabs.addTab(self.rejected, "")
+        self.tabs.addTab(self.stats, "")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.details)
+        layout.addWidget(self.resume_bar)
+        layout.addWidget(self.tabs, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.tabs.setTabText(0, self.tr("Results"))
+        self.tabs.setTabText(1, self.tr("Rejected pages"))
+        self.tabs.setTabText(2, self.tr("Statistics"))
+        self.resume_button.setText(self.tr("Resume"))
+
+
+class MainWindow(QMainWindow):
+    """Places the screens and wires them; holds no data of its own."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.exam_id: int | None = None
+        self._unfinished: list[Path] = []
+        self._review_after_batch = False
+
+        self.export = ExportActions(ctx, self)
+        self.sidebar = ExamSidebar(ctx, self)
+        self.drop_zone = DropZone(self)
+        self.exam_page = ExamPage(ctx, self.export, self)
+        self.review = ReviewScreen(ctx, self)
+        self.stack = QStackedWidget(self)
+        for page in (self.drop_zone, self.exam_page, self.review):
+            self.stack.addWidget(page)
+        self.batch = BatchController(ctx, self)
+        self.batch_panel = BatchPanel(self.batch, self)
+        self.batch_panel.setObjectName("batchPanel")
+        center = QWidget(self)
+        column = QVBoxLayout(center)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.stack, 1)
+        column.addWidget(self.batch_panel)
+        self.splitter = QSplitter(self)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(center)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(0, False)
+        self.sidebar.setMinimumWidth(200)
+        self.splitter.setSizes([240, 960])
+        self.setCentralWidget(self.splitter)
+
+        self.workspace_label = QLabel(self)
+        self.sync_label = QLabel(self)
+        self.sync_label.setObjectName("syncState")
+        self.statusBar().addWidget(self.workspace_label, 1)
+        self.statusBar().addPermanentWidget(self.sync_label)
+
+        self._make_actions()
+        self._wire()
+        self.retranslate()
+        self.sidebar.refresh()
+        self._show_page()
+        self.resize(1280, 820)
+
+    # -- actions and menus -----------------------------------------------------
+    def _make_actions(self) -> None:
+        def action(
+            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+            icon_name: str = "",
+        ) -> QAction:
+            a = QAction(self)
+            if shortcut is not None:
+                a.setShortcut(QKeySequence(shortcut))
+            if icon_name:
+                a.setIcon(icon(icon_name))
+            return a
+
+        self.open_action = action(QKeySequence.StandardKey.Open, "open")
+        self.new_exam_action = action(QKeySequence.StandardKey.New, "new")
+        self.roster_action = action(None, "roster")
+        self.key_action = action("Ctrl+K", "key")
+        self.review_action = action("Ctrl+R", "review")
+        self.resume_action = action(None, "resume")
+        self.settings_action = action(QKeySequence.StandardKey.Preferences, "settings")
+        if self.settings_action.shortcut().isEmpty():
+            self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.quit_action = action(QKeySequence.StandardKey.Quit)
+        self.about_action = action()
+        self.open_folder_action = action(None, "folder")
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+
+        self.file_menu = self.menuBar().addMenu("")
+        self.file_menu.addActions([self.open_action, self.new_exam_action, self.roster_action])
+        self.file_menu.addSeparator()
+        self.file_menu.addActions(self.export.actions())
+        self.file_menu.addAction(self.open_folder_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.settings_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.exam_menu = self.menuBar().addMenu("")
+        self.exam_menu.addActions([self.key_action, self.review_action, self.resume_action])
+        self.help_menu = self.menuBar().addMenu("")
+        self.help_menu.addAction(self.about_action)
+
+        self.export.excel_action.setIcon(icon("export"))
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.addActions([self.open_action, self.new_exam_action])
+        self.toolbar.addSeparator()
+        self.toolbar.addActions([self.key_action, self.review_action, self.export.excel_action])
+        self.addToolBar(self.toolbar)
+
+    def _wire(self) -> None:
+        """Every connection between the screens, in one place."""
+        s = self.ctx.signals
+        self.open_action.triggered.connect(self.choose_files)
+        self.new_exam_action.triggered.connect(lambda: self.new_exam())
+        self.roster_action.triggered.connect(self.import_roster)
+        self.key_action.triggered.connect(self.edit_key)
+        self.review_action.triggered.connect(lambda: self.open_review())
+        self.resume_action.triggered.connect(self.resume)
+        self.settings_action.triggered.connect(self.edit_settings)
+        self.quit_action.triggered.connect(self.close)
+        self.about_action.triggered.connect(self.about)
+        self.open_folder_action.triggered.connect(self.open_workspace_folder)
+
+        self.sidebar.exam_selected.connect(self.select_exam)
+        self.sidebar.new_exam_requested.connect(lambda: self.new_exam())
+        self.drop_zone.paths_dropped.connect(self.open_paths)
+        self.exam_page.results.open_submission.connect(
+            lambda sid: self.open_review(start_submission=sid)
+        )
+        self.exam_page.results.review_requested.connect(lambda: self.open_review())
+        self.exam_page.resume_button.clicked.connect(self.resume)
+        self.review.back_requested.connect(self.close_review)
+        self.batch_panel.review_requested.connect(lambda ids: self.open_review(ids))
+        self.batch.finished.connect(self._batch_finished)
+        self.batch.running_changed.connect(self._update_actions)
+        s.exams_changed.connect(self._update_header)
+        s.settings_changed.connect(self._settings_changed)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(APP_NAME)
+        self.file_menu.setTitle(self.tr("&File"))
+        self.exam_menu.setTitle(self.tr("&Exam"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.open_action.setText(self.tr("Open scans…"))
+        self.open_action.setToolTip(self.tr("Grade scanned sheets for the selected exam (Ctrl+O)"))
+        self.new_exam_action.setText(self.tr("New exam…"))
+        self.roster_action.setText(self.tr("Import roster…"))
+        self.key_action.setText(self.tr("Answer key…"))
+        self.review_action.setText(self.tr("Review flagged"))
+        self.resume_action.setText(self.tr("Resume unfinished files"))
+        self.settings_action.setText(self.tr("Settings…"))
+        self.quit_action.setText(self.tr("Quit"))
+        self.about_action.setText(self.tr("About Academy Desktop"))
+        self.open_folder_action.setText(self.tr("Open workspace folder"))
+        self.workspace_label.setText(
+            self.tr("Workspace: {path}").format(path=self.ctx.workspace.folder)
+        )
+        self.sync_label.setText(self.tr("Offline"))
+        self.sync_label.setToolTip(self.tr("Sync with the academy server is not set up"))
+        self._update_header()
+        self._update_actions()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_all()
+        super().changeEvent(event)
+
+    def retranslate_all(self) -> None:
+        """After a language switch: every screen redraws its text."""
+        self.retranslate()
+        for widget in self.findChildren(QWidget):
+            fn = getattr(widget, "retranslate", None)
+            if callable(fn):
+                fn()
+        fn = getattr(self.export, "retranslate", None)
+        if callable(fn):
+            fn()
+
+    # -- which screen ----------------------------------------------------------
+    def _show_page(self) -> None:
+        if self.stack.currentWidget() is self.review:
+            return
+        self.stack.setCurrentWidget(self.exam_page if self.exam_id is not None else self.drop_zone)
+
+    def select_exam(self, exam_id: int | None) -> None:
+        self.exam_id = exam_id
+        if self.stack.currentWidget() is self.review:
+            self.stack.setCurrentWidget(self.exam_page)
+        self.exam_page.results.show_exam(exam_id)
+        self.exam_page.rejected.show_exam(exam_id)
+        self.exam_page.stats.show_exam(exam_id)
+        self.export.set_exam(exam_id)
+        self._show_page()
+        self._update_header()
+        self._check_unfinished()
+        self._update_actions()
+
+    def _update_header(self) -> None:
+        if self.exam_id is None:
+            return
+        with self.ctx.workspace.read() as s:
+            try:
+                exam = get_exam_by_id(s, self.exam_id)
+            except ValueError:
+                return
+            version = max((k.version for k in exam.keys), default=None)
+            title, template = exam.title, exam.template.name
+            when = exam.exam_date
+        self.exam_page.title.setText(f"<h2>{title}</h2>")
+        key = (
+            self.tr("answer key v{v}").format(v=version)
+            if version is not None
+            else self.tr("no answer key yet")
+        )
+        parts = [template, key] + ([f"{when:%Y-%m-%d}"] if when else [])
+        self.exam_page.details.setText(" · ".join(parts))
+
+    def _update_actions(self, *_args: object) -> None:
+        has_exam = self.exam_id is not None
+        for a in (self.key_action, self.review_action):
+            a.setEnabled(has_exam)
+        self.resume_action.setEnabled(
+            has_exam and bool(self._unfinished) and not self.batch.running
+        )
+
+    def _check_unfinished(self) -> None:
+        self._unfinished = []
+        if self.exam_id is not None and not self.batch.running:
+            with self.ctx.workspace.read() as s:
+                files = grading.unfinished(s, self.ctx.workspace.folder, self.exam_id)
+            self._unfinished = [f.path for f in files]
+            if files:
+                pages = sum(f.pages - f.graded for f in files)
+                self.exam_page.resume_label.setText(
+                    self.tr(
+                        "{files} files were not finished last time ({pages} sheets left). "
+                        "The sheets already graded are kept."
+                    ).format(files=len(files), pages=pages)
+                )
+        self.exam_page.resume_bar.setVisible(bool(self._unfinished))
+        self._update_actions()
+
+    # -- opening scans ---------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.open_paths(paths)
+
+    def choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            self.tr("Open scanned answer sheets"),
+            "",
+            self.tr("Scans ({patterns});;All files (*)").format(patterns=SCAN_FILTER),
+        )
+        if files:
+            self.open_paths([Path(f) for f in files])
+
+    def open_paths(self, paths: Sequence[Path], *, review_after: bool = False) -> None:
+        """Grade ``paths`` for the selected exam; with none selected, offer to create one.
+
+        ``review_after`` (``main.py --open``) goes to review once the batch is done."""
+        paths = [Path(p) for p in paths]
+        if not paths:
+            return
+        if self.batch.running:
+            QMessageBox.information(
+                self,
+                APP_NAME,
+                self.tr("A batch is being graded. Wait for it to finish or cancel it first."),
+            )
+            return
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            QMessageBox.warning(
+                self,
+                APP_NAME,
+                self.tr("These files were not found and are skipped:\n{files}").format(
+                    files="\n".join(str(p) for p in missing[:10])
+                ),
+            )
+            paths = [p for p in paths if p.exists()]
+            if not paths:
+                return
+        self._review_after_batch = review_after
+        if self.exam_id is None:
+            self.new_exam(paths)
+            return
+        self._start_batch(self.exam_id, paths)
+
+    def _start_batch(self, exam_id: int, paths: list[Path]) -> None:
+        title = self.sidebar.exam_title(exam_id)
+        if title is None:
+            with self.ctx.workspace.read() as s:
+                title = get_exam_by_id(s, exam_id).title
+        if self.stack.currentWidget() is self.review:
+            self.close_review()
+        self.exam_page.tabs.setCurrentWidget(self.exam_page.results)
+        self.exam_page.resume_bar.hide()
+        self.batch.start(exam_id, title, paths)
+
+    def _batch_finished(self, summary: BatchSummary) -> None:
+        self._check_unfinished()
+        review_after, self._review_after_batch = self._review_after_batch, False
+        if review_after and not summary.cancelled and summary.review:
+            self.open_review(self.batch_panel.review_ids)
+
+    def resume(self) -> None:
+        if self.exam_id is not None and self._unfinished and not self.batch.running:
+            self._start_batch(self.exam_id, list(self._unfinished))
+
+    # -- dialogs ---------------------------------------------------------------
+    def new_exam(self, paths: Sequence[Path] = ()) -> None:
+        dialog = NewExamDialog(self.ctx, self, suggested_paths=list(paths))
+
+        def created() -> None:
+            exam_id = dialog.created_exam_id
+            if exam_id is None:
+                return
+            self.sidebar.refresh()
+            self.sidebar.select_exam(exam_id)
+            if paths:
+                self._start_batch(exam_id, list(paths))
+
+        dialog.accepted.connect(created)
+        dialog.open()
+
+    def edit_key(self) -> None:
+        if self.exam_id is not None:
+            KeyEditorDialog(self.ctx, self.exam_id, self).open()
+
+    def import_roster(self) -> None:
+        RosterImportDialog(self.ctx, self).open()
+
+    def edit_settings(self) -> None:
+        SettingsDialog(self.ctx, self).open()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About Academy Desktop"),
+            self.tr(
+                "<h3>Academy Desktop {version}</h3>"
+                "<p>Offline OMR grading and homework review for academies.</p>"
+                "<p>Workspace: {path}</p>"
+            ).format(version=__version__, path=self.ctx.workspace.folder),
+        )
+
+    def open_workspace_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.workspace.folder)))
+
+    def _settings_changed(self) -> None:
+        from academy_desktop.ui.app import install_translations
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_translations(app, self.ctx.settings.language)
+        # QEvent.LanguageChange reaches changeEvent, which retranslates every screen
+
+    # -- review ----------------------------------------------------------------
+    def open_review(
+        self, submission_ids: Sequence[int] | None = None, start_submission: int | None = None
+    ) -> None:
+        if self.exam_id is None:
+            return
+        self.review.open_queue(
+            self.exam_id,
+            submission_ids=list(submission_ids) if submission_ids else None,
+            start_submission=start_submission,
+        )
+        self.stack.setCurrentWidget(self.review)
+
+    def close_review(self) -> None:
+        self.stack.setCurrentWidget(self.exam_page if self.exam_id is not None else self.drop_zone)
+        self.exam_page.results.reload()
+
+    # -- closing ---------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.batch.running:
+            answer = QMessageBox.question(
+                self,
+                APP_NAME,
+                self.tr(
+                    "Sheets are still being graded. Stop and close?\n\n"
+                    "Every sheet graded so far is saved. The rest can be resumed "
+                    "the next time you open this exam."
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            self.batch.cancel()
+        self.ctx.runner.shutdown()
+        event.accept()
+
+
+def show_later(window: MainWindow, paths: Sequence[Path]) -> None:
+    """Open ``paths`` once the event loop runs (``main.py --open``)."""
+    if paths:
+        QTimer.singleShot(0, lambda: window.open_paths(list(paths), review_after=True))
