@@ -246,6 +246,15 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.settings_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
+        self.edit_menu = self.menuBar().addMenu("")
+        self.undo_action = self.review.undo_stack.createUndoAction(self)
+        self.redo_action = self.review.undo_stack.createRedoAction(self)
+        self.undo_action.setIcon(icon("undo"))
+        self.redo_action.setIcon(icon("redo"))
+        # the review screen handles Ctrl+Z / Ctrl+Y itself while it has the focus
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.redo_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.edit_menu.addActions([self.undo_action, self.redo_action])
         self.exam_menu = self.menuBar().addMenu("")
         self.exam_menu.addActions([self.key_action, self.review_action, self.resume_action])
         self.help_menu = self.menuBar().addMenu("")
@@ -288,12 +297,21 @@ class MainWindow(QMainWindow):
         self.batch.finished.connect(self._batch_finished)
         self.batch.running_changed.connect(self._update_actions)
         s.exams_changed.connect(self._update_header)
+        # sheet counts in the sidebar follow a batch, at most once a second
+        self._sidebar_timer = QTimer(self)
+        self._sidebar_timer.setSingleShot(True)
+        self._sidebar_timer.setInterval(1000)
+        self._sidebar_timer.timeout.connect(self.sidebar.refresh)
+        s.results_changed.connect(
+            lambda _id: self._sidebar_timer.isActive() or self._sidebar_timer.start()
+        )
         s.settings_changed.connect(self._settings_changed)
 
     def retranslate(self) -> None:
         self.setWindowTitle(APP_NAME)
         self.file_menu.setTitle(self.tr("&File"))
-        self.exam_menu.setTitle(self.tr("&Exam"))
+        self.exam_menu.setTitle(self.tr("E&xam"))
+        self.edit_menu.setTitle(self.tr("&Edit"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.open_action.setText(self.tr("Open scans…"))
         self.open_action.setToolTip(self.tr("Grade scanned sheets for the selected exam (Ctrl+O)"))

@@ -227,6 +227,8 @@ class ResultsModel(QAbstractTableModel):
             if col == COL_FLAGGED and r.flagged:
                 return QBrush(WARN)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_STATUS:
+                return self._status_text(r)
             if col == COL_STUDENT and r.duplicate:
                 return self.tr("Another sheet of this exam has the same student number")
             if col == COL_STUDENT and r.student_name is None and r.student_number:

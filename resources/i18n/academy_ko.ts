@@ -684,8 +684,12 @@
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <source>&amp;Exam</source>
-        <translation>시험(&amp;E)</translation>
+        <source>E&amp;xam</source>
+        <translation>시험(&amp;X)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>편집(&amp;E)</translation>
     </message>
     <message>
         <source>&amp;Help</source>

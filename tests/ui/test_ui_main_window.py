@@ -198,3 +198,69 @@ def test_missing_files_are_reported_and_skipped(
     window.open_paths([Path("/no/such/scan.pdf")])
     assert warned and "/no/such/scan.pdf" in warned[0]
     assert not window.batch.running and not window.findChildren(NewExamDialog)
+
+
+def test_drop_progress_results_review_a_key_undo_and_export(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext, tmp_path: Path
+) -> None:
+    """The whole day's work through the window, checked in the store at each step."""
+    import openpyxl
+    from PySide6.QtCore import Qt as QtKeys
+
+    from academy_desktop.store.models import ReviewDecision, Submission, SubmissionAnswer
+
+    exam_id = make_exam(ctx.workspace)
+    window.sidebar.refresh()
+    window.sidebar.select_exam(exam_id)
+    sheets = sorted(SAMPLES.glob("kr-20q-sample-*.jpg"))
+    progress: list[int] = []
+    window.batch.page_done.connect(lambda _p: progress.append(window.batch_panel.done))
+    with qtbot.waitSignal(window.batch.finished, timeout=WAIT):
+        _drop(window.drop_zone if window.drop_zone.isVisible() else window, sheets)
+    assert progress == list(range(1, len(sheets) + 1))  # one step per sheet
+    results = window.exam_page.results
+    qtbot.waitUntil(lambda: results.model.rowCount() == len(sheets), timeout=WAIT)
+    assert results.review_button.isEnabled()
+
+    results.review_button.click()
+    review = window.review
+    assert window.stack.currentWidget() is review
+    qtbot.waitUntil(
+        lambda: review.current_sheet is not None and not review.busy and review.label is not None,
+        timeout=WAIT,
+    )
+    sub_id, label = review.sub_id, review.label
+    assert sub_id is not None and label is not None
+
+    def stored() -> tuple[str, bool]:
+        with ctx.workspace.read() as s:
+            a = s.query(SubmissionAnswer).filter_by(submission_id=sub_id, label=label).one()
+            return a.current_value, a.reviewed
+
+    before = stored()
+    assert not before[1]
+    qtbot.keyClick(review, QtKeys.Key.Key_5)
+    qtbot.waitUntil(lambda: stored() == ("5", True), timeout=WAIT)
+    qtbot.waitUntil(lambda: not review.busy, timeout=WAIT)
+    qtbot.keyClick(review, QtKeys.Key.Key_Z, QtKeys.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: stored() == before, timeout=WAIT)
+    with ctx.workspace.read() as s:
+        audit = [
+            (d.field, d.new_value, d.decided_by)
+            for d in s.query(ReviewDecision).filter_by(submission_id=sub_id)
+        ]
+        score = s.get_one(Submission, sub_id).score
+    assert audit == [(label, "5", "검토자"), (label, before[0], "검토자")]
+
+    qtbot.waitUntil(lambda: not review.busy, timeout=WAIT)
+    review.back_requested.emit()
+    assert window.stack.currentWidget() is window.exam_page
+    out = tmp_path / "결과.xlsx"
+    with qtbot.waitSignal(window.export.exported, timeout=WAIT):
+        window.export.export_to("xlsx", out)
+    book = openpyxl.load_workbook(out, read_only=True)
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    book.close()
+    assert len(rows) - 1 >= len(sheets)  # a header and a row per sheet
+    assert any(score in row for row in rows)
