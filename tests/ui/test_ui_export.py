@@ -14,12 +14,12 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from academy_desktop.store import grading
 from academy_desktop.store.database import Workspace
 from academy_desktop.store.export import ExportSummary
 from academy_desktop.ui import export_actions as export_module
 from academy_desktop.ui.context import AppContext
 from academy_desktop.ui.export_actions import ExportActions, safe_file_name
+from ui.ui_helpers import grade_exam
 
 EXAM = "4월 평가"
 TEMPLATE = "resources/templates/kr-20q-5c-id8.json"
@@ -28,26 +28,7 @@ SAMPLES = [1, 2, 3, 4]
 
 
 def grade(ws: Workspace, repo_root: Path, samples: list[int]) -> int:
-    paths = [repo_root / f"resources/samples/kr-20q-sample-{i}.jpg" for i in samples]
-    batch = grading.prepare(
-        ws, EXAM, paths, template=str(repo_root / TEMPLATE), key=str(repo_root / KEY)
-    )
-    list(grading.run(ws, batch, jobs=1))
-    return batch.exam_id
-
-
-@pytest.fixture(scope="module", autouse=True)
-def process_threads(
-    qapp: object, repo_root: Path, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    """Grade once before ``no_leaks`` takes its first snapshot: grading in this process
-    starts OpenCV's and the BLAS library's worker threads, which live as long as the
-    process and are no test's leak."""
-    ws = Workspace.open(tmp_path_factory.mktemp("warm") / "ws", staff="t")
-    try:
-        grade(ws, repo_root, [1])
-    finally:
-        ws.close()
+    return grade_exam(ws, EXAM, samples)
 
 
 @pytest.fixture

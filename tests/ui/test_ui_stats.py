@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QHelpEvent, QImage
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
-from academy_desktop.store import exams, grading
+from academy_desktop.store import exams
 from academy_desktop.store.database import Workspace
 from academy_desktop.store.export import export_exam
 from academy_desktop.ui.charts import (
@@ -31,33 +31,15 @@ from academy_desktop.ui.charts import (
 )
 from academy_desktop.ui.context import AppContext
 from academy_desktop.ui.stats_panel import StatsPanel, load_exam_statistics
+from ui.ui_helpers import grade_exam
 
 EXAM = "3월 모의고사"
 TEMPLATE = "resources/templates/kr-20q-5c-id8.json"
 KEY = "resources/samples/kr-20q-key.json"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def process_threads(
-    qapp: QApplication, repo_root: Path, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    """Grade once before ``no_leaks`` takes its first snapshot: grading in this process
-    starts OpenCV's and the BLAS library's worker threads, which live as long as the
-    process and are no test's leak."""
-    ws = Workspace.open(tmp_path_factory.mktemp("warm") / "ws", staff="t")
-    try:
-        grade(ws, repo_root, [1])
-    finally:
-        ws.close()
-
-
 def grade(ws: Workspace, repo_root: Path, samples: list[int], title: str = EXAM) -> int:
-    paths = [repo_root / f"resources/samples/kr-20q-sample-{i}.jpg" for i in samples]
-    batch = grading.prepare(
-        ws, title, paths, template=str(repo_root / TEMPLATE), key=str(repo_root / KEY)
-    )
-    list(grading.run(ws, batch, jobs=1))
-    return batch.exam_id
+    return grade_exam(ws, title, samples)
 
 
 def open_panel(qtbot: QtBot, ctx: AppContext, exam_id: int | None) -> StatsPanel:

@@ -48,3 +48,20 @@ def distinct_copies(source: Path, folder: Path, count: int) -> list[Path]:
         path.write_bytes(data[:2] + comment + data[2:])
         out.append(path)
     return out
+
+
+def grade_exam(ws: Workspace, title: str, samples: list[int]) -> int:
+    """Grade bundled 20-question samples (by number) into ``title``, creating the exam
+    on first use; returns the exam id."""
+    from academy_desktop.store import grading
+
+    paths = [SAMPLES / f"kr-20q-sample-{i}.jpg" for i in samples]
+    batch = grading.prepare(
+        ws,
+        title,
+        paths,
+        template=str(TEMPLATES / "kr-20q-5c-id8.json"),
+        key=str(SAMPLES / "kr-20q-key.json"),
+    )
+    list(grading.run(ws, batch, jobs=1))
+    return batch.exam_id
