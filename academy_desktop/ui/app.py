@@ -99,18 +99,20 @@ def make_app(argv: Sequence[str] | None = None) -> QApplication:
 
 def run(argv: Sequence[str] | None = None, *, open_paths: Sequence[Path] = ()) -> int:
     """Start the application and show the main window until it is closed."""
-    from academy_desktop.store import Workspace, WorkspaceError
+    from academy_desktop.store import Workspace, WorkspaceError, default_workspace_dir
     from academy_desktop.ui.context import AppContext
     from academy_desktop.ui.main_window import MainWindow, show_later
     from academy_desktop.ui.ops import OpRunner
+    from academy_desktop.ui.single_instance import InstanceServer, send_to_running
 
     app = make_app(argv)
     settings = settings_mod.load()
     install_translations(app, settings.language)
+    folder = settings_mod.workspace_folder(settings) or default_workspace_dir()
+    if send_to_running(folder, open_paths):  # the window is open already: it takes them
+        return 0
     try:
-        workspace = Workspace.open(
-            settings_mod.workspace_folder(settings), staff=settings.staff_name or None
-        )
+        workspace = Workspace.open(folder, staff=settings.staff_name or None)
     except WorkspaceError as exc:  # locked by another window, or an unusable folder
         from academy_desktop.ui.text import localized
 
@@ -119,6 +121,7 @@ def run(argv: Sequence[str] | None = None, *, open_paths: Sequence[Path] = ()) -
     runner = OpRunner(work_threads=2)
     ctx = AppContext(workspace, settings, runner)
     window = MainWindow(ctx)
+    server = InstanceServer(workspace.folder, window.receive_from_other_start, window)
     window.show()
     tune_gc()
     show_later(window, open_paths)
@@ -128,6 +131,7 @@ def run(argv: Sequence[str] | None = None, *, open_paths: Sequence[Path] = ()) -
     try:
         return app.exec()
     finally:
+        server.close()
         runner.shutdown()
         workspace.close()
 

@@ -484,6 +484,15 @@ class MainWindow(QMainWindow):
         if review_after and not summary.cancelled and summary.review:
             self.open_review(self.batch_panel.review_ids)
 
+    def receive_from_other_start(self, paths: list[Path]) -> None:
+        """``main.py --open`` while this window runs: come to the front and open them."""
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        if paths:
+            self.open_paths(paths, review_after=True)
+
     def resume(self) -> None:
         if self.exam_id is not None and self._unfinished and not self.batch.running:
             self._start_batch(self.exam_id, list(self._unfinished))
