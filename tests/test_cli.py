@@ -68,9 +68,16 @@ class FakePipeline(types.ModuleType):
         self.lines_seen: list[int] = []  # results.jsonl lines present before each yield
 
     def plan(
-        self, inputs: Sequence[Path], *, template: str | None = None, key: str | None = None
+        self,
+        inputs: Sequence[Path],
+        *,
+        template: str | None = None,
+        key: str | None = None,
+        pdf_dpi: int = 200,
     ) -> SimpleNamespace:
-        self.plan_calls.append({"inputs": list(inputs), "template": template, "key": key})
+        self.plan_calls.append(
+            {"inputs": list(inputs), "template": template, "key": key, "pdf_dpi": pdf_dpi}
+        )
         if self.plan_error:
             raise FakeUsageError(self.plan_error)
         return SimpleNamespace(
@@ -147,6 +154,12 @@ def test_grade_streams_results_and_exits_0_with_rejected_pages(
     assert "[3/3]" in err
     assert "BLUR_OR_SHAKE" in err
     assert "채점 완료" in err and "Done: 3 pages, 2 ok, 0 flagged for review, 1 rejected" in err
+
+
+def test_pdf_dpi_reaches_the_plan(fake: FakePipeline, tmp_path: Path) -> None:
+    assert _grade(tmp_path, "--template", "kr-20q-5c-id8", "--quiet") == 0
+    assert _grade(tmp_path, "--template", "kr-20q-5c-id8", "--quiet", "--pdf-dpi", "300") == 0
+    assert [c["pdf_dpi"] for c in fake.plan_calls] == [200, 300]
 
 
 def test_ctrl_c_keeps_what_was_graded_and_exits_130(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from academy_desktop.engine.progress import Cancelled, TaskState
+from academy_desktop.settings import PDF_DPI_CHOICES
 
 if TYPE_CHECKING:  # imported when grading starts, after the workers (see run_grade)
     from academy_desktop.cli.progress import Progress
@@ -28,6 +29,7 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 DEFAULT_OUT = "omr-results"
+DEFAULT_PDF_DPI = 200
 JSONL_NAME = "results.jsonl"
 XLSX_NAME = "results.xlsx"
 
@@ -84,6 +86,16 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         default=default_jobs(),
         metavar="N",
         help="worker processes (default: number of CPUs, at most 8)",
+    )
+    p.add_argument(
+        "--pdf-dpi",
+        type=int,
+        choices=PDF_DPI_CHOICES,
+        default=DEFAULT_PDF_DPI,
+        metavar="DPI",
+        help="resolution PDF pages are rendered at: "
+        f"{', '.join(map(str, PDF_DPI_CHOICES))} (default: {DEFAULT_PDF_DPI}); "
+        "images are read as they are",
     )
     p.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
     p.add_argument(
@@ -205,7 +217,9 @@ def _grade(args: argparse.Namespace, stderr: TextIO, pool: Any) -> int:
     if problem:
         return usage_error(problem, stderr)
     try:
-        job = pipeline.plan(list(args.inputs), template=args.template, key=args.key)
+        job = pipeline.plan(
+            list(args.inputs), template=args.template, key=args.key, pdf_dpi=args.pdf_dpi
+        )
     except pipeline.UsageError as exc:
         return usage_error(str(exc), stderr)
 

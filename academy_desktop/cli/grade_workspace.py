@@ -35,7 +35,12 @@ def run(args: argparse.Namespace, pool: Any, stderr: TextIO | None = None) -> in
     with ws:
         try:
             batch = grading.prepare(
-                ws, args.exam, list(args.inputs), template=args.template, key=args.key
+                ws,
+                args.exam,
+                list(args.inputs),
+                template=args.template,
+                key=args.key,
+                pdf_dpi=args.pdf_dpi,
             )
         except (UsageError, StoreError, ValueError) as exc:
             stderr.write(f"오류 / Error: {exc}\n")

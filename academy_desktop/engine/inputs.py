@@ -10,6 +10,17 @@ with a stable code, and the caller records it and moves on.
   per page (PDF page, TIFF frame, or single image).
 * :func:`load_page` decodes one page to 8-bit grayscale.
 
+PDF pages have no pixels of their own: they are rendered at the resolution the batch
+asks for (``pdf_dpi``, :data:`PDF_DPI` = 200 unless the user's setting says 150 or
+300), carried by each :class:`PageRef`. The page is reduced to the pixel limit of
+:func:`load_page` (which grows with the square of the resolution above 200 dpi, so
+that 300 dpi really gives an A4 page 300 dpi). An office scanner's page (one
+full-page JPEG) is decoded as it is, without rendering, when the JPEG's own
+resolution is within :data:`SCAN_DPI_TOLERANCE` of the requested one (190-215 dpi
+for 200); otherwise it is rendered at the requested resolution, so the picture
+always has the resolution asked for. :func:`pdf_dpi_for_size` finds the resolution
+that gives a page an earlier image size back (reloading a graded page).
+
 The real format is sniffed from the first bytes; the suffix is never trusted.
 
 Pixel-count guard: Pillow's own decompression-bomb limit is aligned with
@@ -45,18 +56,29 @@ __all__ = [
     "MIN_SHORT_SIDE",
     "PDFIUM_LOCK",
     "PDF_DPI",
+    "PDF_DPI_RANGE",
     "SUPPORTED_SUFFIXES",
     "LoadedPage",
     "PageRef",
+    "check_pdf_dpi",
+    "default_max_pixels",
     "discover",
     "list_pages",
     "load_page",
+    "pdf_dpi_for_size",
+    "plan_pages",
 ]
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the seed server's OMR upload limit
 MAX_PIXELS = 100_000_000  # decompression-bomb guard (checked from headers)
-PDF_DPI = 200
-SCAN_DPI_RANGE = (190.0, 215.0)  # embedded scans read as they are (see _scanned_jpeg)
+PDF_DPI = 200  # default render resolution of PDF pages
+PDF_DPI_RANGE = (72, 600)  # render resolutions a batch may ask for
+MAX_PAGE_PIXELS = 4_200_000  # load_page's default size limit (at 200 dpi for PDFs)
+# an embedded scan is read as it is when its dpi / the requested dpi is in this range
+# (190-215 dpi for 200 dpi; see _scanned_jpeg)
+SCAN_DPI_TOLERANCE = (0.95, 1.075)
+# resolutions pdf_dpi_for_size tries besides the one the image size suggests
+COMMON_PDF_DPIS = (200, 150, 300, 100, 240, 400, 600)
 MIN_SHORT_SIDE = 100  # absolute floor; the template-relative check comes later
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # deliberate: see the module docstring
@@ -94,6 +116,7 @@ class PageRef:
     path: Path
     index: int  # 0-based page/frame index within the file
     count: int  # pages in the file (1 for single images)
+    pdf_dpi: int = PDF_DPI  # render resolution of a PDF page (images ignore it)
 
 
 @dataclass
@@ -178,8 +201,35 @@ def _reduction(width: int, height: int, max_pixels: int) -> int:
 # ---------------------------------------------------------------------------- public API
 
 
-def list_pages(path: Path) -> list[PageRef]:
-    """One :class:`PageRef` per page, reading headers only; raises :class:`Rejection`."""
+def check_pdf_dpi(dpi: int) -> int:
+    """``dpi`` as an int when it is a whole number in :data:`PDF_DPI_RANGE`, else ValueError."""
+    low, high = PDF_DPI_RANGE
+    try:
+        value = int(dpi)
+    except (TypeError, ValueError, OverflowError):
+        value = 0
+    if isinstance(dpi, bool) or value != dpi or not low <= value <= high:
+        raise ValueError(f"PDF resolution must be a whole number {low}-{high} dpi, not {dpi!r}")
+    return value
+
+
+def default_max_pixels(pdf_dpi: int = PDF_DPI) -> int:
+    """:func:`load_page`'s default size limit for a PDF page rendered at ``pdf_dpi``.
+
+    :data:`MAX_PAGE_PIXELS` up to 200 dpi (an A4 page at 200 dpi fits), growing with
+    the square of the resolution above it (A4 at 300 dpi fits too). Images always get
+    :data:`MAX_PAGE_PIXELS`.
+    """
+    return round(MAX_PAGE_PIXELS * max(1.0, pdf_dpi / PDF_DPI) ** 2)
+
+
+def list_pages(path: Path, *, pdf_dpi: int = PDF_DPI) -> list[PageRef]:
+    """One :class:`PageRef` per page, reading headers only; raises :class:`Rejection`.
+
+    ``pdf_dpi`` is the resolution PDF pages will be rendered at (see :func:`load_page`);
+    ValueError when it is outside :data:`PDF_DPI_RANGE`.
+    """
+    pdf_dpi = check_pdf_dpi(pdf_dpi)
     path = Path(path)
     kind = _check_file(path)
     if kind is _Kind.PDF:
@@ -193,26 +243,35 @@ def list_pages(path: Path) -> list[PageRef]:
                 raise Rejection(Code.FILE_UNREADABLE, _detail(exc)) from None
             if count == 1:
                 _check_pixels(*im.size)
-    return [PageRef(path, i, count) for i in range(count)]
+    return [PageRef(path, i, count, pdf_dpi) for i in range(count)]
 
 
-def plan_pages(path: Path) -> list[PageRef]:
+def plan_pages(path: Path, *, pdf_dpi: int = PDF_DPI) -> list[PageRef]:
     """Like :func:`list_pages`, but cheaper for single-page formats, for batch planning.
 
     Only the size and the real format (the first bytes) are checked here; a JPEG,
     PNG, BMP or WebP is one page, and its header is checked when it is loaded. PDFs
     and TIFFs are opened to count their pages. Planning 2,000 scans this way takes a
-    tenth of the time, so the first page is graded sooner.
+    tenth of the time, so the first page is graded sooner. ``pdf_dpi``: as for
+    :func:`list_pages`.
     """
+    pdf_dpi = check_pdf_dpi(pdf_dpi)
     kind = _check_file(Path(path))
     if kind in (_Kind.PDF, _Kind.TIFF):
-        return list_pages(path)
-    return [PageRef(Path(path), 0, 1)]
+        return list_pages(path, pdf_dpi=pdf_dpi)
+    return [PageRef(Path(path), 0, 1, pdf_dpi)]
 
 
-def load_page(ref: PageRef, max_pixels: int = 4_200_000) -> LoadedPage:
-    """Decode one page to grayscale, reduced to at most ``max_pixels``; raises Rejection."""
+def load_page(ref: PageRef, max_pixels: int | None = None) -> LoadedPage:
+    """Decode one page to grayscale, reduced to at most ``max_pixels``; raises Rejection.
+
+    A PDF page is rendered at ``ref.pdf_dpi``. ``max_pixels`` defaults to
+    :func:`default_max_pixels` of that resolution for PDF pages, and to
+    :data:`MAX_PAGE_PIXELS` for images.
+    """
     kind = _check_file(ref.path)
+    if max_pixels is None:
+        max_pixels = default_max_pixels(ref.pdf_dpi) if kind is _Kind.PDF else MAX_PAGE_PIXELS
     if kind is _Kind.PDF:
         page = _load_pdf_page(ref, max_pixels)
     elif kind is _Kind.JPEG and ref.index == 0:
@@ -414,55 +473,115 @@ def _pdf_document(path: Path) -> Iterator[pdfium.PdfDocument]:
             doc.close()
 
 
+def _pdf_factor(width_pt: float, height_pt: float, dpi: int, max_pixels: int) -> float:
+    """The reduction (<= 1) that brings a page rendered at ``dpi`` within ``max_pixels``."""
+    full = _render_size(width_pt, 1.0, dpi) * _render_size(height_pt, 1.0, dpi)
+    factor = min(1.0, math.sqrt(max_pixels / full))
+    while factor < 1 and (
+        _render_size(width_pt, factor, dpi) * _render_size(height_pt, factor, dpi) > max_pixels
+    ):
+        factor *= 0.998  # pypdfium2's rounding up must not push it over max_pixels
+    return factor
+
+
+def _open_pdf_page(doc: pdfium.PdfDocument, index: int) -> tuple[pdfium.PdfPage, float, float]:
+    """The page and its size in points (after /Rotate); raises Rejection."""
+    if not 0 <= index < len(doc):
+        raise Rejection(Code.FILE_UNREADABLE, f"page {index + 1} not found")
+    try:
+        width_pt, height_pt = doc.get_page_size(index)
+        page = doc[index]
+    except Exception as exc:
+        raise Rejection(Code.FILE_UNREADABLE, _detail(exc)) from None
+    return page, width_pt, height_pt
+
+
 def _load_pdf_page(ref: PageRef, max_pixels: int) -> LoadedPage:
+    dpi = ref.pdf_dpi
     with PDFIUM_LOCK, _pdf_document(ref.path) as doc:
-        if not 0 <= ref.index < len(doc):
-            raise Rejection(Code.FILE_UNREADABLE, f"page {ref.index + 1} not found")
+        page, width_pt, height_pt = _open_pdf_page(doc, ref.index)
         try:
-            width_pt, height_pt = doc.get_page_size(ref.index)  # after /Rotate
-        except pdfium.PdfiumError as exc:
-            raise Rejection(Code.FILE_UNREADABLE, _detail(exc)) from None
-        # pypdfium2 sizes its bitmap as ceil(points * scale): the same sum gives the same size
-        full = (_render_size(width_pt, 1.0), _render_size(height_pt, 1.0))
-        _check_page(*full)
-        factor = min(1.0, math.sqrt(max_pixels / (full[0] * full[1])))
-        while factor < 1 and _render_size(width_pt, factor) * _render_size(height_pt, factor) > (
-            max_pixels
-        ):
-            factor *= 0.998  # pypdfium2's rounding up must not push it over max_pixels
-        try:
-            page = doc[ref.index]
-        except Exception as exc:
-            raise Rejection(Code.FILE_UNREADABLE, _detail(exc)) from None
-        scan = _scanned_jpeg(page, width_pt, height_pt, max_pixels)
-        if scan is not None:  # an office scanner's page: the JPEG as scanned, no rendering
-            page.close()
-            loaded = _decode_jpeg(scan, max_pixels)
-            dpi = loaded.original_size[0] / (width_pt / 72) * loaded.scale
-            return LoadedPage(loaded.image, loaded.scale, dpi, loaded.original_size)
-        try:
-            bitmap = page.render(scale=PDF_DPI / 72 * factor, grayscale=True)  # 601 luma
-            try:
-                image = np.array(bitmap.to_numpy(), dtype=np.uint8, copy=True)
-            finally:
-                bitmap.close()
-        except Exception as exc:
-            raise Rejection(Code.FILE_UNREADABLE, _detail(exc)) from None
+            # pypdfium2 sizes its bitmap as ceil(points * scale): the same sum gives the same size
+            full = (_render_size(width_pt, 1.0, dpi), _render_size(height_pt, 1.0, dpi))
+            _check_page(*full)
+            factor = _pdf_factor(width_pt, height_pt, dpi, max_pixels)
+            scan = _scanned_jpeg(page, width_pt, height_pt, max_pixels, dpi)
+            if scan is None:
+                try:
+                    bitmap = page.render(scale=dpi / 72 * factor, grayscale=True)  # 601 luma
+                    try:
+                        image = np.array(bitmap.to_numpy(), dtype=np.uint8, copy=True)
+                    finally:
+                        bitmap.close()
+                except Exception as exc:
+                    raise Rejection(Code.FILE_UNREADABLE, _detail(exc)) from None
         finally:
             page.close()
-    return LoadedPage(image, factor, PDF_DPI * factor, full)
+    if scan is not None:  # an office scanner's page: the JPEG as scanned, no rendering
+        loaded = _decode_jpeg(scan, max_pixels)
+        scan_dpi = loaded.original_size[0] / (width_pt / 72) * loaded.scale
+        return LoadedPage(loaded.image, loaded.scale, scan_dpi, loaded.original_size)
+    return LoadedPage(image, factor, dpi * factor, full)
+
+
+def pdf_dpi_for_size(
+    ref: PageRef, size: tuple[int, int], candidates: tuple[int, ...] = COMMON_PDF_DPIS
+) -> int | None:
+    """The render resolution at which :func:`load_page` (default size limit) gives
+    ``ref``'s page an image of ``size`` (width, height) pixels; None for images.
+
+    For reloading a page graded earlier at a resolution nobody wrote down: the one the
+    width suggests is tried first, then ``candidates`` (a page reduced to the pixel
+    limit is smaller than its resolution says). When none gives exactly ``size``, the
+    suggested one is returned (the caller scales the small difference away). Reads the
+    page's size and objects only, renders nothing; raises :class:`Rejection`.
+    """
+    if _check_file(ref.path) is not _Kind.PDF:
+        return None
+    target = int(size[0]), int(size[1])
+    low, high = PDF_DPI_RANGE
+    with PDFIUM_LOCK, _pdf_document(ref.path) as doc:
+        page, width_pt, height_pt = _open_pdf_page(doc, ref.index)
+        guess = min(high, max(low, round(target[0] * 72 / max(width_pt, 1e-6))))
+        try:
+            for dpi in dict.fromkeys((guess, *candidates)):
+                if low <= dpi <= high and _pdf_image_size(page, width_pt, height_pt, dpi) == target:
+                    return dpi
+        finally:
+            page.close()
+    return guess
+
+
+def _pdf_image_size(
+    page: pdfium.PdfPage, width_pt: float, height_pt: float, dpi: int
+) -> tuple[int, int] | None:
+    """The size of the image :func:`_load_pdf_page` makes at ``dpi`` (default limit)."""
+    max_pixels = default_max_pixels(dpi)
+    full = (_render_size(width_pt, 1.0, dpi), _render_size(height_pt, 1.0, dpi))
+    if full[0] * full[1] > MAX_PIXELS:
+        return None
+    scan = _scanned_jpeg(page, width_pt, height_pt, max_pixels, dpi)
+    if scan is not None:  # decoded as it is (it fits max_pixels: no reduction)
+        try:
+            px_w, px_h, _ = _jpeg_layout(scan)
+        except Rejection:
+            return None
+        return px_w, px_h
+    factor = _pdf_factor(width_pt, height_pt, dpi, max_pixels)
+    return _render_size(width_pt, factor, dpi), _render_size(height_pt, factor, dpi)
 
 
 def _scanned_jpeg(
-    page: pdfium.PdfPage, width_pt: float, height_pt: float, max_pixels: int
+    page: pdfium.PdfPage, width_pt: float, height_pt: float, max_pixels: int, dpi: int
 ) -> bytes | None:
-    """The JPEG stream of a page that is one upright full-page JPEG of about 200 dpi.
+    """The JPEG stream of a page that is one upright full-page JPEG of about ``dpi``.
 
     Office scanners write PDFs like that. Decoding the stream directly is about six
-    times faster than rendering the page and gives the same 200-dpi picture. Anything
-    else (text, several images, a rotated or cropped image, another codec, a scan of
-    another resolution, which rendering brings to 200 dpi) returns None and the page
-    is rendered.
+    times faster than rendering the page and gives the same picture. "About" is
+    :data:`SCAN_DPI_TOLERANCE` of ``dpi`` (190-215 dpi at 200): close enough that
+    rendering would only resample by a few percent. Anything else (text, several
+    images, a rotated or cropped image, another codec, a scan of another resolution,
+    which rendering brings to ``dpi``) returns None and the page is rendered.
     """
     try:
         if page.get_rotation() != 0:
@@ -481,8 +600,8 @@ def _scanned_jpeg(
         if left > 1 or bottom > 1 or right < width_pt - 1 or top < height_pt - 1:
             return None
         px_w, px_h = image.get_px_size()
-        dpi = px_w / (width_pt / 72)
-        if not SCAN_DPI_RANGE[0] <= dpi <= SCAN_DPI_RANGE[1] or px_w * px_h > max_pixels:
+        ratio = px_w / (width_pt / 72) / dpi
+        if not SCAN_DPI_TOLERANCE[0] <= ratio <= SCAN_DPI_TOLERANCE[1] or px_w * px_h > max_pixels:
             return None
         data = bytes(image.get_data(decode_simple=False))
     except Exception:  # an odd object tree: rendering is the safe way
@@ -490,6 +609,6 @@ def _scanned_jpeg(
     return data if data[:2] == b"\xff\xd8" else None
 
 
-def _render_size(points: float, factor: float) -> int:
+def _render_size(points: float, factor: float, dpi: int) -> int:
     """Pixels pypdfium2 renders for a page side: it rounds ``points * scale`` up."""
-    return math.ceil(points * (PDF_DPI / 72 * factor))
+    return math.ceil(points * (dpi / 72 * factor))

@@ -13,7 +13,8 @@ aligner does: of the corner labellings that fit the sheet's proportions, the one
 whose page looks most like the blank sheet wins (``alignment["rotation"]``).
 
 :func:`load_sheet_gray` reloads the very image the batch graded (same decoder, same
-size reduction), so a stored ``alignment["homography"]`` applies to it and clicked
+size reduction, and given the stored ``alignment["image_size"]`` the same PDF
+resolution), so a stored ``alignment["homography"]`` applies to it and clicked
 points are in its pixels.
 """
 
@@ -22,9 +23,11 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import cv2
 import numpy as np
 
 from academy_desktop.engine.align.aligner import SMALL_SIDE, Aligned, _best_rotation
@@ -37,7 +40,7 @@ from academy_desktop.engine.align.geometry import (
     quad_area,
 )
 from academy_desktop.engine.grade import error_result, grade_aligned
-from academy_desktop.engine.inputs import load_page, plan_pages
+from academy_desktop.engine.inputs import MAX_PIXELS, load_page, pdf_dpi_for_size, plan_pages
 from academy_desktop.engine.rejections import Code, Rejection
 from academy_desktop.engine.result import PageResult
 from academy_desktop.engine.template.model import Template
@@ -53,18 +56,51 @@ MIN_AREA_SHARE = 0.01  # the clicked quad must cover at least 1 % of the image
 SQUARE_ASPECT = 0.08  # closer to square than this: try all four orientations
 
 
-def load_sheet_gray(path: Path, page: int) -> np.ndarray:
+def load_sheet_gray(
+    path: Path, page: int, *, image_size: tuple[int, int] | None = None
+) -> np.ndarray:
     """The grayscale image the grading pipeline reads for ``page`` (1-based) of ``path``.
 
     Same page planning and decoding as :func:`academy_desktop.engine.pipeline.grade_item`
     (``plan_pages`` then ``load_page`` with its default size limit), so the
     ``homography`` stored with a result maps template units onto this image's
-    pixels. Raises :class:`Rejection` when the file or page cannot be read.
+    pixels.
+
+    ``image_size`` is the ``(width, height)`` the page was graded at (a result's
+    ``alignment["image_size"]``). Give it whenever it is known: a PDF page is then
+    rendered at the resolution that reproduces that size (a page graded at 300 dpi
+    comes back at 300 dpi, whatever the setting is now), and an image that still
+    differs in size (any format) is scaled to it, so the stored homography applies.
+    Without it, PDF pages come at the default 200 dpi.
+
+    Raises :class:`Rejection` when the file or page cannot be read, ValueError for an
+    ``image_size`` that is not two positive whole numbers within the pixel limit.
     """
+    size = None if image_size is None else _checked_size(image_size)
     refs = plan_pages(Path(path))
     if not 1 <= page <= len(refs):
         raise Rejection(Code.FILE_UNREADABLE, f"page {page} not found ({len(refs)} pages)")
-    return load_page(refs[page - 1]).image
+    ref = refs[page - 1]
+    if size is not None:
+        dpi = pdf_dpi_for_size(ref, size)
+        if dpi is not None:
+            ref = replace(ref, pdf_dpi=dpi)
+    gray = load_page(ref).image
+    if size is not None and (gray.shape[1], gray.shape[0]) != size:
+        shrink = size[0] * size[1] < gray.shape[0] * gray.shape[1]
+        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
+    return gray
+
+
+def _checked_size(image_size: Sequence[int]) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in image_size)
+        whole = (width, height) == tuple(image_size)
+    except (TypeError, ValueError, OverflowError):
+        whole = False
+    if not whole or width < 1 or height < 1 or width * height > MAX_PIXELS:
+        raise ValueError(f"image_size must be (width, height) in pixels, not {image_size!r}")
+    return width, height
 
 
 def template_corner_points(template: Template, kind: PointKind) -> list[tuple[float, float]]:

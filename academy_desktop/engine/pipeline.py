@@ -16,7 +16,15 @@ from pathlib import Path
 
 from academy_desktop.engine import WORKER_PRELOAD as PRELOAD
 from academy_desktop.engine.answerkey import AnswerKey, load_key
-from academy_desktop.engine.inputs import PageRef, discover, load_page, plan_pages
+from academy_desktop.engine.inputs import (
+    PDF_DPI,
+    PDF_DPI_RANGE,
+    PageRef,
+    check_pdf_dpi,
+    discover,
+    load_page,
+    plan_pages,
+)
 from academy_desktop.engine.progress import Cancelled, TaskState
 from academy_desktop.engine.rejections import Code, Rejection
 from academy_desktop.engine.result import PageResult
@@ -79,17 +87,34 @@ def _columns(t: Template) -> list[str]:
     return labels
 
 
+def checked_pdf_dpi(pdf_dpi: int) -> int:
+    """``pdf_dpi`` as an int when the engine can render at it, else :class:`UsageError`."""
+    try:
+        return check_pdf_dpi(pdf_dpi)
+    except ValueError:
+        low, high = PDF_DPI_RANGE
+        raise UsageError(
+            f"PDF 해상도는 {low}-{high} dpi 사이의 정수여야 합니다 / "
+            f"The PDF resolution must be a whole number of {low}-{high} dpi: {pdf_dpi!r}"
+        ) from None
+
+
 def plan(
     inputs: Sequence[Path],
     *,
     template: str | Template | None = None,
     key: str | AnswerKey | None = None,
+    pdf_dpi: int = PDF_DPI,
 ) -> GradeJob:
     """Expand ``inputs`` (files and folders) into pages, each with its template and key.
 
     ``template`` and ``key`` are file paths or bundled names, or objects already
     loaded (the workspace passes an exam's stored template and current key).
+    ``pdf_dpi`` is the resolution PDF pages are rendered at (the user's setting:
+    150, 200 or 300; see :mod:`academy_desktop.engine.inputs`); each page's
+    ``alignment["image_size"]`` records the pixels it was graded at.
     """
+    pdf_dpi = checked_pdf_dpi(pdf_dpi)
     if not inputs:
         raise UsageError("채점할 파일을 지정해 주세요 / Give at least one file or folder to grade.")
     missing = [str(p) for p in inputs if not Path(p).exists()]
@@ -149,7 +174,7 @@ def plan(
                 continue  # the template's marker or reference picture, not a sheet
             files += 1
             try:
-                refs = plan_pages(path)
+                refs = plan_pages(path, pdf_dpi=pdf_dpi)
             except Rejection as r:
                 items.append(WorkItem(path, tid, kid, None, (r.code.value, r.detail)))
                 continue
@@ -283,10 +308,12 @@ def _crashed(item: WorkItem) -> PageResult:
 
 
 __all__ = [
+    "PDF_DPI",
     "Cancelled",
     "GradeJob",
     "UsageError",
     "WorkItem",
+    "checked_pdf_dpi",
     "default_jobs",
     "plan",
     "run",

@@ -58,14 +58,19 @@ def prepare(
     *,
     template: str | None = None,
     key: str | None = None,
+    pdf_dpi: int = pipeline.PDF_DPI,
 ) -> WorkspaceBatch:
     """Find or create the exam, copy the inputs in, and leave out pages already graded.
 
     A new exam is created from ``template`` and ``key`` when given, else from the
     ``template.json``/``evaluation.json`` found beside the inputs (as ``grade`` does).
-    Raises :class:`pipeline.UsageError` for a missing template and the store's
-    errors for a bad exam.
+    PDF pages are rendered at ``pdf_dpi`` (the user's setting); every stored result
+    keeps the size it was graded at (``alignment["image_size"]``), so a batch resumed
+    at another resolution, or a setting changed later, never breaks a stored page.
+    Raises :class:`pipeline.UsageError` for a missing template or a resolution out
+    of range, and the store's errors for a bad exam.
     """
+    pdf_dpi = pipeline.checked_pdf_dpi(pdf_dpi)  # before anything is stored
     with ws.write() as s:
         exam = exams.find_exam(s, exam_title)
         if exam is None:
@@ -76,7 +81,7 @@ def prepare(
         exam_id, title = exam.id, exam.title
         t = exams.exam_template(exam)
         answer_key = exams.current_key(exam)
-    job = pipeline.plan(list(inputs), template=t, key=answer_key)
+    job = pipeline.plan(list(inputs), template=t, key=answer_key, pdf_dpi=pdf_dpi)
     pages_of: dict[Path, int] = {}
     for item in job.items:
         pages_of[item.path] = max(pages_of.get(item.path, 0), item.ref.count if item.ref else 1)

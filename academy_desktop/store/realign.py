@@ -17,6 +17,10 @@ them. The submission keeps its id, so its audit trail and outbox entry stay atta
   value they chose, and a student they picked stays picked.
 * Points that do not fit the sheet change nothing and raise :class:`StoreError`
   with the engine's reason.
+* The page is reloaded at the size it was graded at (``alignment["image_size"]``,
+  when stored: a PDF graded at 300 dpi comes back at 300 dpi), the picture the
+  review screen shows; a rejected page has none and comes at the default size,
+  the picture the rejected-pages screen shows.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from academy_desktop.store.review import (
 )
 from academy_desktop.store.submissions import apply_result, insert_answers, match_student
 
-__all__ = ["format_points", "parse_points", "regrade_with_points"]
+__all__ = ["format_points", "graded_image_size", "parse_points", "regrade_with_points"]
 
 
 def format_points(points: Sequence[Sequence[float]]) -> str:
@@ -71,6 +75,19 @@ def _previous_alignment(sub: Submission) -> str:
     return str(alignment.get("method") or "")
 
 
+def graded_image_size(sub: Submission) -> tuple[int, int] | None:
+    """The ``(width, height)`` the submission's page was graded at, when stored."""
+    alignment = (sub.engine_payload or {}).get("alignment") or {}
+    size = alignment.get("image_size") if isinstance(alignment, dict) else None
+    if (
+        isinstance(size, list | tuple)
+        and len(size) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in size)
+    ):
+        return int(size[0]), int(size[1])
+    return None
+
+
 def regrade_with_points(
     session: Session,
     workspace_folder: Path,
@@ -81,8 +98,9 @@ def regrade_with_points(
     decided_by: str,
 ) -> Submission:
     """Grade the submission's page again with the template mapped onto ``points``
-    (pixels of :func:`~academy_desktop.engine.manual.load_sheet_gray`'s image) and
-    store the new reading in place; returns the submission (flushed, not committed)."""
+    (pixels of :func:`~academy_desktop.engine.manual.load_sheet_gray`'s image at
+    :func:`graded_image_size`) and store the new reading in place; returns the
+    submission (flushed, not committed)."""
     who = reviewer_name(decided_by)
     sub = get_submission(session, submission_id)
     if kind not in ("page", "markers"):
@@ -94,9 +112,14 @@ def regrade_with_points(
             f"{path}"
         )
     try:
-        gray = load_sheet_gray(path, sub.page)
+        gray = load_sheet_gray(path, sub.page, image_size=graded_image_size(sub))
     except Rejection as r:
         raise StoreError(f"{r.message} ({path.name})") from r
+    except ValueError as exc:  # a stored size beyond the pixel limit
+        raise StoreError(
+            f"저장된 이미지 크기가 잘못되었습니다 / The stored image size is wrong: {exc} "
+            f"({path.name})"
+        ) from exc
     try:  # the exam's template and current key, as a batch grades with them
         result = grade_with_points(
             gray,

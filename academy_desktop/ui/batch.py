@@ -67,10 +67,17 @@ class BatchSummary:
 
 
 def grade_in_workspace(
-    state: OpState, ws: Workspace, exam_title: str, paths: list[Path], jobs: int
+    state: OpState,
+    ws: Workspace,
+    exam_title: str,
+    paths: list[Path],
+    jobs: int,
+    pdf_dpi: int = 200,
 ) -> BatchSummary:
-    """The batch itself (runs on a worker thread): plan, then grade page by page."""
-    batch = grading.prepare(ws, exam_title, paths)
+    """The batch itself (runs on a worker thread): plan, then grade page by page.
+
+    PDF pages are rendered at ``pdf_dpi`` (the user's setting)."""
+    batch = grading.prepare(ws, exam_title, paths, pdf_dpi=pdf_dpi)
     files: dict[str, int] = {}
     for item in batch.job.items:
         files[str(item.path)] = files.get(str(item.path), 0) + 1
@@ -122,12 +129,14 @@ class BatchController(QObject):
         if self.running:
             return False
         self.exam_id = exam_id
+        # the settings as they are now: a change made during the batch applies to the next
         jobs = self._ctx.settings.jobs
+        pdf_dpi = self._ctx.settings.pdf_dpi
         ws = self._ctx.workspace
         self._handle = (
             BackgroundOp(
                 self,
-                lambda state: grade_in_workspace(state, ws, exam_title, paths, jobs),
+                lambda state: grade_in_workspace(state, ws, exam_title, paths, jobs, pdf_dpi),
                 self._success,
             )
             .on_partial(self._partial)

@@ -9,7 +9,6 @@ the UI thread only turns them into pixmaps.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import numpy as np
 from PySide6.QtGui import QImage
 
 from academy_desktop.engine.align.aligner import align, warp
+from academy_desktop.engine.manual import load_sheet_gray
 from academy_desktop.engine.template.model import Template
 from academy_desktop.store.review_queue import SheetData
 
@@ -47,19 +47,10 @@ def _to_qimage(gray: np.ndarray) -> QImage:
     return QImage(gray.data, w, h, gray.strides[0], QImage.Format.Format_Grayscale8).copy()
 
 
-def load_gray(path: Path, page: int) -> np.ndarray:
-    """The page (1-based) as the grader saw it: 8-bit grayscale."""
-    try:  # the engine's own loader (engine.manual) is the exact one when present
-        manual = importlib.import_module("academy_desktop.engine.manual")
-    except ImportError:
-        manual = None
-    load_sheet_gray = getattr(manual, "load_sheet_gray", None)
-    if load_sheet_gray is not None:
-        return np.asarray(load_sheet_gray(Path(path), page))
-    from academy_desktop.engine.inputs import list_pages, load_page
-
-    refs = list_pages(Path(path))
-    return load_page(refs[max(0, min(page - 1, len(refs) - 1))]).image
+def load_gray(path: Path, page: int, image_size: tuple[int, int] | None = None) -> np.ndarray:
+    """The page (1-based) as the grader saw it, 8-bit grayscale, at the size it was
+    graded at (a PDF graded at 300 dpi is rendered at 300 dpi again)."""
+    return np.asarray(load_sheet_gray(Path(path), page, image_size=image_size))
 
 
 def sheet_homography(sheet: SheetData, gray: np.ndarray) -> np.ndarray:
@@ -74,7 +65,7 @@ def load_sheet_image(sheet: SheetData) -> SheetImage:
     """Decode, place and warp one sheet (worker thread; raises the engine's errors)."""
     if sheet.image_path is None:
         raise FileNotFoundError(str(sheet.image_path))
-    gray = load_gray(sheet.image_path, sheet.page)
+    gray = load_gray(sheet.image_path, sheet.page, sheet.image_size)
     h = sheet_homography(sheet, gray)
     frame = warp(gray, h, sheet.template, display_scale(sheet.template))
     return SheetImage(
