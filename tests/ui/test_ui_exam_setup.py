@@ -235,7 +235,7 @@ def test_imported_omrchecker_template_previews_the_scan_beside_it(
     )
     page = dialog.preview.page
     assert page is not None and page.sample is not None
-    assert page.sample.parent == folder  # found beside the template
+    assert page.sample.parent.resolve() == folder.resolve()  # found beside the template
     assert page.note == "" and dialog.sample_label.text() == page.sample.name
     assert "(imported)" in dialog.template_combo.currentText()
     dialog.title_edit.setText("OMRChecker 4")
