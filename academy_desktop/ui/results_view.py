@@ -41,6 +41,7 @@ from academy_desktop.store.results import (
     list_results,
 )
 from academy_desktop.ui.context import AppContext
+from academy_desktop.ui.ops import BackgroundOp
 from academy_desktop.ui.text import rejection_text
 
 PAGE_SIZE = 200
@@ -105,15 +106,16 @@ class ResultsModel(QAbstractTableModel):
         self._rows = self._fetch(0, min(PAGE_SIZE, self._total))
         self.endResetModel()
 
-    def refresh_tail(self) -> None:
+    def refresh_tail(self, total: int | None = None) -> None:
         """New sheets were graded: in grading order they are new rows at the end,
-        which the view fetches when it scrolls there; other orders reload."""
+        which the view fetches when it scrolls there; other orders reload.
+        ``total`` is the row count for the current filter when already known."""
         if self._exam_id is None:
             return
         if self._sort != ResultSort.ORDER or self._descending:
             self.reload()
             return
-        self._total = self._count()
+        self._total = self._count() if total is None else total
         if len(self._rows) < PAGE_SIZE and self.canFetchMore(QModelIndex()):
             self.fetchMore(QModelIndex())
 
@@ -298,6 +300,7 @@ class ResultsPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
         self._counts: dict[ResultFilter, int] = {}
+        self._counting = False
         # a batch commits every ~0.5 s: fold the bursts into one refresh
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -341,8 +344,29 @@ class ResultsPanel(QWidget):
             self._refresh_timer.start()
 
     def _refresh_now(self) -> None:
-        self.model.refresh_tail()
-        self._update_counts()
+        """Count in the background (one query for every badge), then grow the table:
+        during a batch the UI thread only fetches the new rows."""
+        exam_id = self.model.exam_id
+        if exam_id is None or self._counting:
+            return
+        self._counting = True
+        ws = self._ctx.workspace
+
+        def count(_state: object) -> dict[ResultFilter, int]:
+            with ws.read() as s:
+                return dict(exam_counts(s, exam_id))
+
+        def counted(counts: dict[ResultFilter, int]) -> None:
+            self._counting = False
+            if exam_id != self.model.exam_id:
+                return
+            self.model.refresh_tail(counts.get(self.model.current_filter, 0))
+            self._show_counts(counts)
+
+        def failed(_exc: BaseException) -> None:
+            self._counting = False
+
+        BackgroundOp(self, count, counted).failure(failed).run_in_background(self._ctx.runner, "db")
 
     def reload(self) -> None:
         self.model.reload()
@@ -358,10 +382,13 @@ class ResultsPanel(QWidget):
     def _update_counts(self) -> None:
         exam_id = self.model.exam_id
         if exam_id is None:
-            self._counts = {}
-        else:
-            with self._ctx.workspace.read() as s:
-                self._counts = dict(exam_counts(s, exam_id))
+            self._show_counts({})
+            return
+        with self._ctx.workspace.read() as s:
+            self._show_counts(dict(exam_counts(s, exam_id)))
+
+    def _show_counts(self, counts: dict[ResultFilter, int]) -> None:
+        self._counts = counts
         total = self._counts.get(ResultFilter.ALL, 0)
         self.table.setVisible(total > 0)
         self.empty_label.setVisible(total == 0)
