@@ -27,9 +27,14 @@ log = logging.getLogger(__name__)
 
 CONFIG_ENV = "ACADEMY_DESKTOP_CONFIG"
 FILE_NAME = "settings.json"
-VERSION = 2
+VERSION = 3
 LANGUAGES = ("ko", "en")
 PDF_DPI_CHOICES = (150, 200, 300)
+# sign-in endpoints of a SimpleJWT-style server (the sync issue's defaults)
+DEFAULT_TOKEN_PATH = "/api/v1/token/"
+DEFAULT_REFRESH_PATH = "/api/v1/token/refresh/"
+SYNC_TIMEOUT_RANGE = (2.0, 600.0)  # seconds a server may take to answer one request
+SYNC_MAX_ATTEMPTS_RANGE = (1, 100)
 
 
 def default_jobs() -> int:
@@ -46,6 +51,14 @@ class Settings:
     pdf_dpi: int = 200
     server_url: str = ""
     auto_send: bool = False
+    # sync (docs/sync.md): sign-in endpoint paths, a CA bundle file for a server whose
+    # certificate a private CA signed (TLS verification itself cannot be switched off),
+    # the time one request may take, and attempts before an item needs attention
+    token_path: str = DEFAULT_TOKEN_PATH
+    refresh_path: str = DEFAULT_REFRESH_PATH
+    ca_bundle: str = ""
+    sync_timeout_s: float = 30.0
+    sync_max_attempts: int = 10
     version: int = VERSION
 
     def normalised(self) -> Settings:
@@ -65,8 +78,33 @@ class Settings:
         s.pdf_dpi = min(PDF_DPI_CHOICES, key=lambda c: abs(c - dpi))
         s.server_url = str(s.server_url or "").strip()
         s.auto_send = bool(s.auto_send)
+        s.token_path = _endpoint_path(s.token_path, DEFAULT_TOKEN_PATH)
+        s.refresh_path = _endpoint_path(s.refresh_path, DEFAULT_REFRESH_PATH)
+        s.ca_bundle = str(s.ca_bundle or "").strip()
+        try:
+            timeout = float(s.sync_timeout_s)
+        except (TypeError, ValueError):
+            timeout = 30.0
+        if timeout != timeout:  # NaN
+            timeout = 30.0
+        s.sync_timeout_s = min(SYNC_TIMEOUT_RANGE[1], max(SYNC_TIMEOUT_RANGE[0], timeout))
+        try:
+            attempts = int(s.sync_max_attempts)
+        except (TypeError, ValueError):
+            attempts = 10
+        s.sync_max_attempts = min(
+            SYNC_MAX_ATTEMPTS_RANGE[1], max(SYNC_MAX_ATTEMPTS_RANGE[0], attempts)
+        )
         s.version = VERSION
         return s
+
+
+def _endpoint_path(value: object, default: str) -> str:
+    """A server path such as ``/api/v1/token/``: one leading slash, no scheme or host."""
+    text = str(value or "").strip()
+    if not text or "://" in text or any(c.isspace() for c in text):
+        return default
+    return "/" + text.lstrip("/")
 
 
 def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
@@ -79,7 +117,19 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    # version 3 adds the sync settings (sign-in paths, CA bundle, timeout, attempts)
+    data = dict(data)
+    data.setdefault("token_path", DEFAULT_TOKEN_PATH)
+    data.setdefault("refresh_path", DEFAULT_REFRESH_PATH)
+    data.setdefault("ca_bundle", "")
+    data.setdefault("sync_timeout_s", 30.0)
+    data.setdefault("sync_max_attempts", 10)
+    data["version"] = 3
+    return data
+
+
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def config_dir() -> Path:

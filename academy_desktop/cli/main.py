@@ -11,10 +11,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from academy_desktop import __version__
-from academy_desktop.cli import grade, store_cmds
+from academy_desktop.cli import grade, store_cmds, sync_cmds
 
 EXIT_INTERRUPTED = 130
 
@@ -44,9 +44,20 @@ def build_parser() -> BilingualParser:
         metavar="PATH",
         help="files or folders to open in the window",
     )
+    parser.add_argument(
+        "--self-test",
+        nargs="?",
+        const="-",
+        default=None,
+        type=str,
+        metavar="REPORT",
+        help="check this installation (workspace, grading, models, OCR, window) and exit; "
+        "REPORT: also write the report to this file",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     grade.add_parser(subparsers)
     store_cmds.add_parsers(subparsers)
+    sync_cmds.add_parsers(subparsers)
     return parser
 
 
@@ -59,6 +70,19 @@ def start_gui(open_paths: Sequence[Path]) -> int:
     return run([sys.argv[0] if sys.argv else "main.py"], open_paths=open_paths)
 
 
+def run_self_test(report: str) -> int:
+    # The self-test renders the main window offscreen: like start_gui(), the UI is
+    # imported here only (an import-linter ignore in pyproject.toml names this edge).
+    from academy_desktop import selftest
+
+    def render_window(workspace: Any, scratch: Path) -> str:
+        from academy_desktop.ui.selftest_ui import render_main_window
+
+        return render_main_window(workspace, scratch)  # an import failure is reported too
+
+    return selftest.main(render_window, report=None if report == "-" else Path(report))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -67,8 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else 2
     try:
+        if args.self_test is not None:
+            return run_self_test(args.self_test)
         if args.command == "grade":
             return grade.run_grade(args)
+        if args.command in sync_cmds.COMMANDS:
+            return sync_cmds.run(args)
         if args.command is not None:
             return store_cmds.run(args)
         return start_gui(args.open)

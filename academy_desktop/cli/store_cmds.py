@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from academy_desktop.cli import review_cmds
+from academy_desktop.cli import review_cmds, sync_cmds
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -62,6 +62,7 @@ def add_parsers(subparsers: argparse._SubParsersAction[Any]) -> None:
     _common(keys)
     keys.add_argument("name")
     keys.add_argument("--version", type=int, metavar="N", help="print version N as JSON")
+    sync_cmds.add_exam_map_parser(exam_sub)
 
     roster = subparsers.add_parser("roster", help="학생 명단 / student roster")
     roster_sub = roster.add_subparsers(dest="roster_command", required=True, metavar="ACTION")
@@ -151,6 +152,8 @@ def open_workspace(args: argparse.Namespace) -> Any:
 def _exam(args: argparse.Namespace, out: TextIO) -> int:
     from academy_desktop.store import exams
 
+    if args.exam_command == "map":
+        return sync_cmds.run_exam_map(args, out)
     with open_workspace(args) as ws:
         if args.exam_command == "create":
             with ws.write() as s:

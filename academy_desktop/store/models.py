@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -76,8 +77,8 @@ class TemplateSource(StrEnum):
 class OutboxState(StrEnum):
     PENDING = "pending"
     HELD = "held"  # mapping incomplete: waits with a reason
-    SENDING = "sending"
-    DONE = "done"
+    SENDING = "sending"  # a POST is in flight (after a crash: treated as uncertain)
+    DONE = "done"  # on the server (server_submission_id, server_status)
     NEEDS_ATTENTION = "needs_attention"  # max attempts reached or a 4xx: never dropped
 
 
@@ -268,11 +269,19 @@ class ReviewDecision(Base):
 
 
 class OutboxItem(Base):
-    """A submission waiting to be sent (job-queue semantics of the seed's db_queue)."""
+    """A submission waiting to be sent (job-queue semantics of the seed's db_queue).
+
+    ``idempotency_key`` is the ``payload.client.submission_uuid`` the server keeps: it
+    finds a submission whose POST answer was lost (``academy_desktop/sync``, 0005).
+    """
 
     __tablename__ = "outbox_item"
-    # the sync worker picks due items by state and time (migration 0002)
-    __table_args__ = (Index("ix_outbox_item_state_next_run", "state", "next_run_at"),)
+    __table_args__ = (
+        # the sync worker picks due items by state and time (migration 0002)
+        Index("ix_outbox_item_state_next_run", "state", "next_run_at"),
+        # ... and sent items whose server status is due for a poll (0005)
+        Index("ix_outbox_item_state_poll", "state", "status_next_poll_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(
@@ -289,6 +298,33 @@ class OutboxItem(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    # --- sync (migration 0005)
+    # why a HELD item waits (mapping incomplete, review open), bilingual, one per line
+    held_reason: Mapped[str | None] = mapped_column(Text)
+    # why an item NEEDS_ATTENTION (bilingual); a 4xx body from the server is kept as it
+    # came in server_error ({"file": ["file required"]}, or {"detail": ...})
+    attention_reason: Mapped[str | None] = mapped_column(Text)
+    server_error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # a POST that may have reached the server (a timeout, a dropped connection, a 5xx):
+    # before posting again the server's list is searched for submission_uuid
+    post_uncertain: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # the highest server submission id known when that POST started: the search stops
+    # there (the server lists by -id, and a later POST gets a higher id)
+    id_floor: Mapped[int | None] = mapped_column(Integer)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # "posted" (a 201 answered our POST) or "found" (found on the server by its uuid)
+    sent_via: Mapped[str | None] = mapped_column(String(20))
+    # the server's status of the submission (SubmissionStatus) and its error_message,
+    # polled with backoff until done or failed
+    server_status: Mapped[str | None] = mapped_column(String(20))
+    server_message: Mapped[str | None] = mapped_column(Text)
+    status_polls: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    status_next_poll_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    submission: Mapped[Submission] = relationship()
 
 
 class BatchFile(Base):

@@ -1,0 +1,717 @@
+"""The outbox runner: sends due items, looks up lost answers, polls server statuses.
+
+Run it on a background thread (never the UI thread)::
+
+    runner = SyncRunner(workspace, config, AuthState.load(config), auto_send=settings.auto_send)
+    # worker thread:
+    summary = runner.run(state, on_event=state.publish)   # until state.cancel()/runner.stop()
+    # any thread:
+    runner.wake()       # new items, a mapping changed, signed in again, network back
+    runner.status()     # phase, counts, n/m for a status-bar indicator
+
+``run(until_idle=True)`` returns when nothing is left to upload (the command line).
+
+**Durable and crash-safe.** All state is in the workspace database and every step is
+its own short transaction: the lease before a POST (``sending``, ``attempt_count + 1``,
+``post_uncertain``) is committed before the request leaves, and the outcome after it
+comes back. After a ``kill -9`` the next run finds the item ``sending``, makes it
+pending and uncertain, and looks for it on the server before posting it again.
+
+**Exactly once.** An item whose earlier POST may have reached the server (a timeout, a
+dropped connection, a 5xx, a crash) is never posted again before the server's list
+(``GET /api/v1/submissions/``, newest first, plain or paginated) was searched for its
+``payload.client.submission_uuid``. Due uncertain items are searched together in one
+pass, which stops when all are found or at the highest server id that was known when
+their POST started (``id_floor``: a later POST always gets a higher id).
+
+**Errors.** 4xx -> needs attention with the server's message; 5xx, 429, timeouts and
+lost connections -> retried after ``min(120, 2 ** (attempt - 1) * 2)`` s (at least the
+server's ``Retry-After``; at least the request timeout after a timeout, so that a slow
+server finishes before the item is looked up); after ``max_attempts`` -> needs
+attention. No connection at all -> *offline*: nothing is counted and the runner tries
+again after 1, 2, 4 ... 30 s, or at once on :meth:`SyncRunner.wake`. A 401 that a
+token refresh does not cure -> *sign in again*: the runner pauses, nothing changes,
+and :meth:`SyncRunner.wake` after a new sign-in resumes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from academy_desktop.engine.progress import Cancelled, TaskState
+from academy_desktop.store import Workspace
+from academy_desktop.store.models import (
+    OutboxItem,
+    OutboxState,
+    QuestionMapping,
+    Submission,
+    utcnow,
+)
+from academy_desktop.store.review import history
+from academy_desktop.sync import outbox
+from academy_desktop.sync.auth import NOT_SIGNED_IN, AuthState
+from academy_desktop.sync.client import (
+    ServerClient,
+    UploadFile,
+    server_id_of,
+    submission_uuid_of,
+)
+from academy_desktop.sync.config import SyncConfig
+from academy_desktop.sync.errors import AuthRequired, Offline, Retryable, ServerRejected
+from academy_desktop.sync.payload import (
+    SheetFileError,
+    SheetSource,
+    build_payload,
+    form_fields,
+    hold_reasons,
+    sheet_file,
+)
+
+log = logging.getLogger(__name__)
+
+BATCH = 16  # items picked per step
+POLL_BATCH = 32  # status polls per step
+AUTO_SEND_EVERY_S = 30.0
+IDLE_WAKE_S = 30.0  # the longest sleep with nothing due (checks held items and auto-send)
+OFFLINE_MAX_S = 30.0
+
+
+_NO_ID = (
+    "서버가 제출 번호를 알려 주지 않았고 목록에서도 찾지 못했습니다 / "
+    "The server gave no submission id and its list does not show it"
+)
+
+
+class Phase(StrEnum):
+    IDLE = "idle"  # nothing to send
+    SYNCING = "syncing"
+    WAITING = "waiting"  # items wait for their next attempt
+    OFFLINE = "offline"
+    SIGN_IN = "sign_in_required"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class SyncEvent:
+    """What the runner reports to ``on_event`` (from its own thread)."""
+
+    kind: str  # "item" (an item changed), "phase" (the runner's phase changed)
+    submission_id: int | None = None
+    state: str | None = None  # OutboxState after the change
+    server_status: str | None = None
+    message: str = ""
+    phase: Phase | None = None
+
+
+@dataclass(frozen=True)
+class RunnerStatus:
+    """A snapshot for the window: the phase, its message and the counts."""
+
+    phase: Phase
+    message: str
+    counts: outbox.OutboxCounts
+    posted: int  # this run: created by our POST
+    found: int  # this run: found on the server (a lost answer), not posted again
+    remaining: int  # to upload now (pending or in flight)
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """``(n, m)`` for "syncing n/m": items finished this run of those in play."""
+        done = self.posted + self.found
+        return done, done + self.remaining
+
+
+@dataclass
+class RunSummary:
+    posted: int = 0
+    found: int = 0  # already on the server when looked up (lost answers)
+    rejected: int = 0  # a 4xx this run
+    gave_up: int = 0  # out of attempts this run
+    held: int = 0  # held when their turn came
+    polls: int = 0
+    phase: Phase = Phase.STOPPED  # the phase when run() returned
+    message: str = ""
+    counts: outbox.OutboxCounts = field(default_factory=outbox.OutboxCounts)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    item_id: int
+    submission_id: int
+    fields: dict[str, str]
+    upload: UploadFile
+    file_sha256: str
+
+
+class SyncRunner:
+    """See the module documentation."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        config: SyncConfig,
+        auth: AuthState,
+        *,
+        auto_send: bool = False,
+        client_factory: Callable[[SyncConfig, AuthState], ServerClient] | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.config = config
+        self.auth = auth
+        self.auto_send = auto_send
+        self._client_factory = client_factory or (lambda c, a: ServerClient(c, a))
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._state: TaskState = TaskState()
+        self._on_event: Callable[[SyncEvent], None] | None = None
+        self._max_id = 0
+        self._summary = RunSummary()
+        self._status = RunnerStatus(Phase.STOPPED, "", outbox.OutboxCounts(), 0, 0, 0)
+        self._last_auto_send = 0.0
+
+    # ------------------------------------------------------------ thread-safe controls
+
+    def wake(self) -> None:
+        """Look at the outbox now (new items, mapping changed, signed in, network back)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    def status(self) -> RunnerStatus:
+        with self._lock:
+            return self._status
+
+    # ------------------------------------------------------------ helpers
+
+    @property
+    def _scale(self) -> float:
+        return self.config.backoff_scale
+
+    def _cancelled(self) -> bool:
+        return self._stop.is_set() or self._state.is_cancelled
+
+    def _emit(self, event: SyncEvent) -> None:
+        if self._on_event is not None:
+            try:
+                self._on_event(event)
+            except Exception:  # a broken listener must not stop the outbox
+                log.exception("sync event listener failed")
+
+    def _set_phase(self, phase: Phase, message: str = "") -> None:
+        with self._lock:
+            changed = self._status.phase != phase or self._status.message != message
+            self._status = replace(self._status, phase=phase, message=message)
+        if changed:
+            if message:
+                log.info("sync %s: %s", phase.value, message)
+            self._emit(SyncEvent("phase", message=message, phase=phase))
+
+    def _refresh_counts(self) -> None:
+        with self.workspace.read() as s:
+            counts = outbox.counts(s)
+        s_ = self._summary
+        with self._lock:
+            self._status = replace(
+                self._status,
+                counts=counts,
+                posted=s_.posted,
+                found=s_.found,
+                remaining=counts.pending,
+            )
+            status = self._status
+        done, total = status.progress
+        if total:
+            self._state.report(
+                done / total,
+                f"서버로 보내는 중 {done}/{total} / Sending to the server {done}/{total}",
+            )
+
+    def _item_event(self, item: OutboxItem, message: str = "") -> None:
+        self._emit(
+            SyncEvent(
+                "item",
+                submission_id=item.submission_id,
+                state=item.state,
+                server_status=item.server_status,
+                message=message,
+            )
+        )
+
+    def _wait(self, seconds: float | None) -> None:
+        """Sleep up to ``seconds`` (None: until woken), waking on wake(), stop or cancel."""
+        deadline = None if seconds is None else time.monotonic() + max(0.0, seconds)
+        while not self._cancelled() and not self._wake.is_set():
+            left = 0.2 if deadline is None else min(0.2, deadline - time.monotonic())
+            if left <= 0:
+                return
+            self._wake.wait(left)
+
+    # ------------------------------------------------------------ the loop
+
+    def run(
+        self,
+        state: TaskState | None = None,
+        *,
+        until_idle: bool = False,
+        wait_for_status: bool = False,
+        offline_give_up_s: float | None = None,
+        on_event: Callable[[SyncEvent], None] | None = None,
+    ) -> RunSummary:
+        """Work the outbox until cancelled (``state.cancel()`` or :meth:`stop`).
+
+        ``until_idle``: return when nothing is left to upload (and, with
+        ``wait_for_status``, no status is still being polled), when the server asks for
+        a new sign-in, or after ``offline_give_up_s`` seconds without a connection.
+        """
+        self._state = state or TaskState()
+        self._on_event = on_event
+        self._summary = RunSummary()
+        client = self._client_factory(self.config, self.auth)
+        offline_since: float | None = None
+        offline_delay = 0.0
+        try:
+            with self.workspace.write() as s:
+                reset = outbox.reset_in_flight(s)
+                self._max_id = outbox.max_server_id(s)
+                outbox.recheck_held(s)
+            if reset:
+                log.info("%d items were in flight when sync stopped: they are looked up", reset)
+            self._refresh_counts()
+            c = self._status.counts
+            log.info(
+                "sync started: %d to send, %d held, %d need attention, %d on the server",
+                c.pending, c.held, c.attention, c.sent,
+            )  # fmt: skip
+            if self.auth.signed_in:
+                self._set_phase(Phase.SYNCING)
+            else:
+                self._set_phase(Phase.SIGN_IN, NOT_SIGNED_IN)
+            while not self._cancelled():
+                if self._wake.is_set():
+                    self._wake.clear()
+                    self._on_wake()
+                if self._status.phase == Phase.SIGN_IN:
+                    if until_idle:
+                        break
+                    self._wait(None)
+                    continue
+                self._maybe_auto_send()
+                try:
+                    worked = self._step(client)
+                except Offline as exc:
+                    now = time.monotonic()
+                    offline_since = offline_since if offline_since is not None else now
+                    self._set_phase(Phase.OFFLINE, str(exc))
+                    if (
+                        until_idle
+                        and offline_give_up_s is not None
+                        and now - offline_since >= offline_give_up_s
+                    ):
+                        break
+                    offline_delay = min(OFFLINE_MAX_S, max(1.0, offline_delay * 2))
+                    self._wait(offline_delay * self._scale)
+                    continue
+                except AuthRequired as exc:
+                    self._set_phase(Phase.SIGN_IN, str(exc))
+                    continue
+                offline_since, offline_delay = None, 0.0
+                if worked:
+                    self._set_phase(Phase.SYNCING)
+                    self._refresh_counts()
+                    continue
+                with self.workspace.read() as s:
+                    open_items = outbox.open_work(s, polls=False)
+                    open_polls = outbox.open_work(s, polls=True) - open_items
+                    nxt = outbox.next_due(s, polls=True)
+                self._refresh_counts()
+                if until_idle and open_items == 0 and (not wait_for_status or open_polls == 0):
+                    self._set_phase(Phase.IDLE)
+                    break
+                self._set_phase(Phase.WAITING if open_items else Phase.IDLE)
+                delay = IDLE_WAKE_S
+                if nxt is not None:
+                    delay = min(delay, max(0.0, (nxt - utcnow()).total_seconds()) + 0.01)
+                self._wait(delay)
+        except Cancelled:
+            pass
+        finally:
+            client.close()
+            self._stop.clear()  # stop() ends this run; the next run() starts afresh
+            with self._lock:
+                phase, message = self._status.phase, self._status.message
+            self._refresh_counts()
+            self._summary.phase = phase if phase in (Phase.SIGN_IN, Phase.OFFLINE) else Phase.IDLE
+            self._summary.message = message
+            self._summary.counts = self.status().counts
+            self._set_phase(Phase.STOPPED, message if phase == Phase.SIGN_IN else "")
+            s_ = self._summary
+            log.info(
+                "sync stopped (%s): %d posted, %d found on the server, %d refused, %d gave up",
+                phase.value, s_.posted, s_.found, s_.rejected, s_.gave_up,
+            )  # fmt: skip
+        return self._summary
+
+    def _on_wake(self) -> None:
+        if self._status.phase == Phase.SIGN_IN and self.auth.reload():
+            self._set_phase(Phase.SYNCING)
+        with self.workspace.write() as s:
+            outbox.recheck_held(s)
+        self._last_auto_send = 0.0
+
+    def _maybe_auto_send(self) -> None:
+        if not self.auto_send or time.monotonic() - self._last_auto_send < AUTO_SEND_EVERY_S:
+            return
+        self._last_auto_send = time.monotonic()
+        with self.workspace.write() as s:
+            added = outbox.enqueue_new_graded(s)
+        if added:
+            log.info("auto-send: %d graded sheets added to the outbox", added)
+
+    def _step(self, client: ServerClient) -> bool:
+        """One batch of due uploads, else one batch of due status polls; True if any.
+
+        Uploads go first. Before a batch holding an uncertain item is posted, one pass
+        through the server's list looks up every due uncertain item and every sent item
+        whose id is still unknown (a pass costs pages, an extra item nothing)."""
+        now = utcnow()
+        with self.workspace.read() as s:
+            due = [(it.id, it.post_uncertain) for it in outbox.due_items(s, now, BATCH)]
+        if due:
+            settled = self._search_pass(client, now) if any(u for _, u in due) else set()
+            for item_id, _ in due:
+                if self._cancelled():
+                    break
+                if item_id not in settled:
+                    self._send(client, item_id)
+            return True
+        with self.workspace.read() as s:
+            polls = [
+                (it.id, it.server_submission_id) for it in outbox.due_polls(s, now, POLL_BATCH)
+            ]
+        if not polls:
+            return False
+        if any(sid is None for _, sid in polls):
+            self._search_pass(client, now)
+        for item_id, sid in polls:
+            if self._cancelled():
+                break
+            if sid is not None:
+                self._poll(client, item_id, sid)
+        return True
+
+    # ------------------------------------------------------------ the server's list
+
+    def _search(
+        self, client: ServerClient, wanted: set[str], floor: int
+    ) -> tuple[dict[str, tuple[int | None, dict[str, Any]]], Retryable | None]:
+        """Page through the server's list (newest first) for the wanted uuids, down to
+        ``floor``: ``(found, error)``; ``error`` is set when the pass broke off (what
+        was found before stays found)."""
+        found: dict[str, tuple[int | None, dict[str, Any]]] = {}
+        try:
+            for listed in client.iter_submissions():
+                sid = server_id_of(listed)
+                if sid is not None:
+                    if sid <= floor:
+                        break
+                    self._max_id = max(self._max_id, sid)
+                uuid = submission_uuid_of(listed)
+                if uuid in wanted and uuid not in found:
+                    found[uuid] = (sid, listed)
+                    if len(found) == len(wanted):
+                        break
+        except Retryable as exc:
+            return found, exc
+        return found, None
+
+    def _search_pass(self, client: ServerClient, now: datetime) -> set[int]:
+        """Look up due uncertain items (found -> done; certainly absent -> cleared to
+        be posted, or needs attention when out of attempts; the list failing -> a
+        failed attempt) and sent items without a server id. Returns the uncertain
+        items settled here, which must not be posted now."""
+        with self.workspace.read() as s:
+            unsure = {
+                it.idempotency_key: (it.id, it.id_floor) for it in outbox.due_uncertain(s, now)
+            }
+            lookups = {
+                it.idempotency_key: (it.id, it.id_floor) for it in outbox.missing_ids(s, now)
+            }
+        wanted = set(unsure) | set(lookups)
+        if not wanted:
+            return set()
+        floor = min((f or 0) for _, f in [*unsure.values(), *lookups.values()])
+        found, error = self._search(client, wanted, floor)
+        settled: set[int] = set()
+        with self.workspace.write() as s:
+            for uuid, (item_id, _) in unsure.items():
+                item = s.get(OutboxItem, item_id)
+                if item is None or item.state != OutboxState.PENDING:
+                    settled.add(item_id)
+                    continue
+                if uuid in found:
+                    sid, listed = found[uuid]
+                    outbox.record_sent(
+                        s, item, sid, listed, via=outbox.SENT_FOUND, now=now, scale=self._scale
+                    )
+                    self._summary.found += 1
+                    settled.add(item_id)
+                    log.info(
+                        "submission %s was already on the server (#%s)", item.submission_id, sid
+                    )
+                    self._item_event(item, "found on the server")
+                elif error is not None:  # not looked up: a failed attempt
+                    self._count_failed(s, item, error, now)
+                    settled.add(item_id)
+                elif item.attempt_count >= self.config.max_attempts:
+                    item.post_uncertain = False  # looked up: certainly not there
+                    outbox.to_attention(item, item.last_error or "-")
+                    self._summary.gave_up += 1
+                    settled.add(item_id)
+                    self._item_event(item, item.attention_reason or "")
+                else:
+                    item.post_uncertain = False
+            for uuid, (item_id, _) in lookups.items():
+                item = s.get(OutboxItem, item_id)
+                if item is None:
+                    continue
+                hit = found.get(uuid)
+                if hit is not None and hit[0] is not None:
+                    item.server_submission_id = hit[0]
+                    outbox.record_status(s, item, hit[1], now=now, scale=self._scale)
+                    self._item_event(item)
+                elif error is None and item.status_polls + 1 >= self.config.max_attempts:
+                    outbox.postpone_poll(s, item, now=now, scale=self._scale, stop=_NO_ID)
+                else:
+                    outbox.postpone_poll(s, item, now=now, scale=self._scale)
+        return settled
+
+    def _count_failed(self, s: Session, item: OutboxItem, exc: Retryable, now: datetime) -> None:
+        """The list could not be read: a failed attempt for an uncertain item."""
+        item.attempt_count += 1
+        if item.attempt_count >= self.config.max_attempts:
+            outbox.to_attention(item, str(exc))  # still uncertain: looked up on requeue
+            self._summary.gave_up += 1
+        else:
+            outbox.record_retry(
+                s,
+                item,
+                exc,
+                now=now,
+                max_attempts=self.config.max_attempts,
+                scale=self._scale,
+                uncertain=True,  # still not looked up
+            )
+        self._item_event(item, str(exc))
+
+    # ------------------------------------------------------------ one upload
+
+    def _prepare(self, item_id: int) -> _Prepared | list[str] | None:
+        """Everything to send (None: the item changed meanwhile; a list: hold reasons).
+        The file is rendered outside any transaction."""
+        with self.workspace.read() as s:
+            item = s.get(OutboxItem, item_id)
+            if item is None or item.state != OutboxState.PENDING:
+                return None
+            sub = s.get(Submission, item.submission_id)
+            if sub is None:
+                return None
+            exam = sub.exam
+            questions = _questions(s, exam.id)
+            student = outbox.resolve_student(s, sub)
+            reasons = hold_reasons(sub, exam, questions, student)
+            if reasons:
+                return reasons
+            assert student is not None and student.enrollment_id is not None
+            assert exam.target_id is not None
+            payload = build_payload(
+                sub,
+                exam,
+                questions,
+                history(s, sub.id),
+                submission_uuid=item.idempotency_key,
+                file_sha256="",
+            )
+            source = SheetSource.of(sub)
+            enrollment_id, target_id = student.enrollment_id, exam.target_id
+            submission_id = sub.id
+        try:
+            f = sheet_file(self.workspace.folder, source)
+        except SheetFileError as exc:
+            return [str(exc)]
+        payload["client"]["file_sha256"] = f.sha256
+        return _Prepared(
+            item_id,
+            submission_id,
+            form_fields(enrollment_id, target_id, payload),
+            UploadFile(f.path, f.name, f.content_type),
+            f.sha256,
+        )
+
+    def _send(self, client: ServerClient, item_id: int) -> None:
+        prepared = self._prepare(item_id)
+        if prepared is None:
+            return
+        if isinstance(prepared, list):
+            with self.workspace.write() as s:
+                item = s.get(OutboxItem, item_id)
+                if item is not None and item.state == OutboxState.PENDING:
+                    outbox.record_held(s, item, prepared)
+                    self._summary.held += 1
+                    self._item_event(item, item.held_reason or "")
+            return
+        with self.workspace.write() as s:
+            item = s.get(OutboxItem, item_id)
+            if item is None or item.state != OutboxState.PENDING:
+                return
+            outbox.begin_attempt(s, item, utcnow(), self._max_id)
+            item.file_sha256 = prepared.file_sha256
+        try:
+            created = client.create_submission(
+                prepared.fields, prepared.upload, on_bytes=self._upload_progress
+            )
+        except ServerRejected as exc:
+            refused = exc
+            self._finish(item_id, lambda s, it: outbox.record_rejected(s, it, refused))
+            self._summary.rejected += 1
+            log.warning("submission %s refused: %s", prepared.submission_id, exc)
+            return
+        except Retryable as exc:
+            failure = exc
+            self._finish(item_id, lambda s, it: self._retry(s, it, failure))
+            log.info("submission %s: %s (attempt will be repeated)", prepared.submission_id, exc)
+            return
+        except (Offline, AuthRequired) as exc:
+            not_sent = str(exc)
+            self._finish(item_id, lambda s, it: outbox.undo_attempt(s, it, not_sent))
+            raise
+        except Cancelled:
+            self._finish(item_id, outbox.interrupt_attempt)
+            raise
+        sid = server_id_of(created)
+        if sid is not None:
+            self._max_id = max(self._max_id, sid)
+
+        def sent(s: Session, it: OutboxItem) -> None:
+            outbox.record_sent(
+                s, it, sid, created, via=outbox.SENT_POSTED, now=utcnow(), scale=self._scale
+            )
+
+        self._finish(item_id, sent)
+        self._summary.posted += 1
+
+    def _retry(self, s: Session, item: OutboxItem, exc: Retryable) -> None:
+        now = utcnow()
+        outbox.record_retry(
+            s, item, exc, now=now, max_attempts=self.config.max_attempts, scale=self._scale
+        )
+        if item.state == OutboxState.NEEDS_ATTENTION:
+            self._summary.gave_up += 1
+        elif exc.maybe_sent and exc.status is None:
+            # a timeout or a lost connection: give a slow server as long again to finish
+            # before the item is looked up (otherwise the lookup could miss it)
+            settle = now + timedelta(seconds=self.config.timeout_s)
+            if _aware(item.next_run_at) < settle:
+                item.next_run_at = settle
+
+    def _finish(self, item_id: int, apply: Callable[[Session, OutboxItem], None]) -> None:
+        with self.workspace.write() as s:
+            item = s.get(OutboxItem, item_id)
+            if item is None:
+                return
+            apply(s, item)
+            self._item_event(item, item.attention_reason or item.last_error or "")
+
+    def _upload_progress(self, sent: int, total: int) -> None:
+        if self._cancelled():
+            raise Cancelled()
+
+    # ------------------------------------------------------------ status polls
+
+    def _poll(self, client: ServerClient, item_id: int, server_id: int) -> None:
+        now = utcnow()
+        try:
+            data = client.get_submission(server_id)
+        except Retryable:
+            self._finish(
+                item_id, lambda s, it: outbox.postpone_poll(s, it, now=now, scale=self._scale)
+            )
+            return
+        except ServerRejected as exc:
+            stop = (
+                f"서버에서 상태를 읽을 수 없습니다 (HTTP {exc.status}) / "
+                f"The server's status cannot be read (HTTP {exc.status})"
+            )
+            self._finish(
+                item_id,
+                lambda s, it: outbox.postpone_poll(s, it, now=now, scale=self._scale, stop=stop),
+            )
+            return
+        self._summary.polls += 1
+        self._finish(
+            item_id, lambda s, it: outbox.record_status(s, it, data, now=now, scale=self._scale)
+        )
+
+
+def _questions(session: Session, exam_id: int) -> list[QuestionMapping]:
+    return list(
+        session.scalars(
+            select(QuestionMapping)
+            .where(QuestionMapping.exam_id == exam_id)
+            .order_by(QuestionMapping.id)
+        )
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def retry_on_server(
+    workspace: Workspace, config: SyncConfig, auth: AuthState, submission_id: int
+) -> str:
+    """ "Retry on server" for a sheet whose server processing failed
+    (``POST /api/v1/submissions/<id>/retry/``); returns the new server status.
+
+    A 400 ("Only FAILED submissions can be retried.") raises :class:`ServerRejected`
+    whose ``body`` is the server's answer as it is. Safe on any thread (own client);
+    wake the runner afterwards so that it polls the status again."""
+    with workspace.read() as s:
+        item = s.scalars(
+            select(OutboxItem).where(OutboxItem.submission_id == submission_id)
+        ).first()
+        server_id = item.server_submission_id if item is not None else None
+    if server_id is None:
+        raise ServerRejected(
+            400,
+            {"detail": "이 답안지는 아직 서버에 없습니다 / This sheet is not on the server yet"},
+        )
+    with ServerClient(config, auth) as client:
+        data = client.retry_submission(server_id)
+    with workspace.write() as s:
+        item = s.scalars(select(OutboxItem).where(OutboxItem.submission_id == submission_id)).one()
+        outbox.server_retry_started(s, item, data)
+        return item.server_status or ""
+
+
+__all__ = [
+    "BATCH",
+    "Phase",
+    "RunSummary",
+    "RunnerStatus",
+    "SyncEvent",
+    "SyncRunner",
+    "retry_on_server",
+]
