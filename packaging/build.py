@@ -295,7 +295,13 @@ def check_budgets() -> None:
         over.append(f"cold start {data['cold_start_median']:.2f} s > {COLD_START_BUDGET} s")
     if over:
         raise BuildError("over budget: " + "; ".join(over))
-    log("within budgets (bundle <= 400 MB, installer <= 150 MB, cold start <= 3 s)")
+    installer = (
+        "installer <= 150 MB"
+        if data.get("installer_compression") == "lzma"
+        else f"installer not checked ({data.get('installer_compression')} is CI's quick mode; "
+        "the release's lzma build is)"
+    )
+    log(f"within budgets (bundle <= 400 MB, {installer}, cold start <= 3 s)")
 
 
 def main(argv: list[str] | None = None) -> int:
