@@ -20,6 +20,7 @@ TEXT_CALLS = {
     "QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "QAction",
     "information", "warning", "critical", "question", "about", "setWhatsThis",
 }  # fmt: skip
+LOGGERS = {"log", "logger", "logging", "_log"}
 LETTERS = re.compile(r"[A-Za-z\uac00-\ud7a3]{2,}")
 NOT_WORDS = re.compile(r"<[^>]*>|https?://\S+")  # markup and example addresses
 
@@ -43,6 +44,9 @@ def _literal_texts(path: Path) -> list[str]:
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if name not in TEXT_CALLS:
             continue
+        owner = func.value if isinstance(func, ast.Attribute) else None
+        if isinstance(owner, ast.Name) and owner.id in LOGGERS:
+            continue  # log.warning(...) is for the log file, not the screen
         for arg in node.args:
             parts = [arg] if isinstance(arg, ast.Constant) else []
             if isinstance(arg, ast.JoinedStr):
@@ -84,3 +88,26 @@ def test_the_korean_catalogue_loads_and_translates(qapp: object) -> None:
         assert install_translations(app, "en") == []
     assert current_language() == "en"
     assert localized("답안지를 찾을 수 없습니다 / No such sheet") == "No such sheet"
+
+
+@pytest.mark.parametrize(
+    ("message", "ko", "en"),
+    [
+        ("답안지를 찾을 수 없습니다 / No such sheet", "답안지를 찾을 수 없습니다", "No such sheet"),
+        (
+            "학생6(20250006)의 수강 ID가 없습니다 / Student 학생6 (20250006) has no enrollment_id",
+            "학생6(20250006)의 수강 ID가 없습니다",
+            "Student 학생6 (20250006) has no enrollment_id",
+        ),
+        ("경로 a/b / 파일 없음 / Path a/b missing", "경로 a/b / 파일 없음", "Path a/b missing"),
+        ("오류 / Error: a / b", "오류", "Error: a / b"),
+        ("no Korean / here", "no Korean / here", "no Korean / here"),
+    ],
+)
+def test_bilingual_messages_split_where_the_korean_half_ends(
+    message: str, ko: str, en: str
+) -> None:
+    from academy_desktop.ui.text import localized
+
+    assert localized(message, "ko") == ko
+    assert localized(message, "en") == en

@@ -42,6 +42,7 @@ from academy_desktop.store.exams import get_exam_by_id
 from academy_desktop.ui.batch import BatchController, BatchPanel, BatchSummary
 from academy_desktop.ui.context import AppContext
 from academy_desktop.ui.exam_setup.key_editor import KeyEditorDialog
+from academy_desktop.ui.exam_setup.mapping_dialog import MappingDialog
 from academy_desktop.ui.exam_setup.new_exam_dialog import NewExamDialog
 from academy_desktop.ui.exam_setup.roster_dialog import RosterImportDialog
 from academy_desktop.ui.export_actions import ExportActions
@@ -52,6 +53,7 @@ from academy_desktop.ui.review.screen import ReviewScreen
 from academy_desktop.ui.settings_dialog import SettingsDialog
 from academy_desktop.ui.sidebar import ExamSidebar
 from academy_desktop.ui.stats_panel import StatsPanel
+from academy_desktop.ui.sync_ui import SyncController, SyncIndicator
 
 APP_NAME = "Academy Desktop"
 SCAN_FILTER = "*.pdf *.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff"
@@ -198,8 +200,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.workspace_label = QLabel(self)
-        self.sync_label = QLabel(self)
-        self.sync_label.setObjectName("syncState")
+        self.sync = SyncController(ctx, self)
+        self.sync_label = SyncIndicator(self.sync, self)  # offline, syncing n/m, all sent ...
         self.statusBar().addWidget(self.workspace_label, 1)
         self.statusBar().addPermanentWidget(self.sync_label)
 
@@ -227,6 +229,7 @@ class MainWindow(QMainWindow):
         self.new_exam_action = action(QKeySequence.StandardKey.New, "new")
         self.roster_action = action(None, "roster")
         self.key_action = action("Ctrl+K", "key")
+        self.mapping_action = action()
         self.review_action = action("Ctrl+R", "review")
         self.resume_action = action(None, "resume")
         self.settings_action = action(QKeySequence.StandardKey.Preferences, "settings")
@@ -257,6 +260,9 @@ class MainWindow(QMainWindow):
         self.edit_menu.addActions([self.undo_action, self.redo_action])
         self.exam_menu = self.menuBar().addMenu("")
         self.exam_menu.addActions([self.key_action, self.review_action, self.resume_action])
+        self.exam_menu.addSeparator()
+        self.exam_menu.addAction(self.mapping_action)
+        self.exam_menu.addActions(self.sync.actions())
         self.help_menu = self.menuBar().addMenu("")
         self.help_menu.addAction(self.about_action)
 
@@ -277,6 +283,7 @@ class MainWindow(QMainWindow):
         self.new_exam_action.triggered.connect(lambda: self.new_exam())
         self.roster_action.triggered.connect(self.import_roster)
         self.key_action.triggered.connect(self.edit_key)
+        self.mapping_action.triggered.connect(self.edit_mapping)
         self.review_action.triggered.connect(lambda: self.open_review())
         self.resume_action.triggered.connect(self.resume)
         self.settings_action.triggered.connect(self.edit_settings)
@@ -306,6 +313,8 @@ class MainWindow(QMainWindow):
             lambda _id: self._sidebar_timer.isActive() or self._sidebar_timer.start()
         )
         s.settings_changed.connect(self._settings_changed)
+        self.sidebar.exam_selected.connect(self.sync.set_exam)
+        self.sync.items_changed.connect(self.exam_page.results.model.refresh_server_states)
 
     def retranslate(self) -> None:
         self.setWindowTitle(APP_NAME)
@@ -318,6 +327,7 @@ class MainWindow(QMainWindow):
         self.new_exam_action.setText(self.tr("New exam…"))
         self.roster_action.setText(self.tr("Import roster…"))
         self.key_action.setText(self.tr("Answer key…"))
+        self.mapping_action.setText(self.tr("Server mapping…"))
         self.review_action.setText(self.tr("Review flagged"))
         self.resume_action.setText(self.tr("Resume unfinished files"))
         self.settings_action.setText(self.tr("Settings…"))
@@ -327,8 +337,6 @@ class MainWindow(QMainWindow):
         self.workspace_label.setText(
             self.tr("Workspace: {path}").format(path=self.ctx.workspace.folder)
         )
-        self.sync_label.setText(self.tr("Offline"))
-        self.sync_label.setToolTip(self.tr("Sync with the academy server is not set up"))
         self._update_header()
         self._update_actions()
 
@@ -389,7 +397,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self, *_args: object) -> None:
         has_exam = self.exam_id is not None
-        for a in (self.key_action, self.review_action):
+        for a in (self.key_action, self.review_action, self.mapping_action):
             a.setEnabled(has_exam)
         self.resume_action.setEnabled(
             has_exam and bool(self._unfinished) and not self.batch.running
@@ -513,6 +521,10 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(created)
         dialog.open()
 
+    def edit_mapping(self) -> None:
+        if self.exam_id is not None:
+            MappingDialog(self.ctx, self.exam_id, self).open()
+
     def edit_key(self) -> None:
         if self.exam_id is not None:
             KeyEditorDialog(self.ctx, self.exam_id, self).open()
@@ -580,6 +592,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
             self.batch.cancel()
+        self.sync.shutdown()
         self.ctx.runner.shutdown()
         event.accept()
 

@@ -12,9 +12,10 @@ In the spirit of Anki's ``QueryOp`` and Orange's ``TaskState``::
   :meth:`OpState.publish` for partial results. It never sees Qt.
 * Callbacks (success, failure, progress, partial) run on the UI thread, through
   queued signals, and are skipped when the parent widget is gone.
-* Work runs on one of two lanes of :class:`OpRunner`: ``"db"`` (one thread, so
-  workspace writes from the window are serialised, as Anki does) or ``"work"``
-  (long engine jobs such as a grading batch).
+* Work runs on one of three lanes of :class:`OpRunner`: ``"db"`` (one thread, so
+  workspace writes from the window are serialised, as Anki does), ``"work"``
+  (long engine jobs such as a grading batch) or ``"sync"`` (one thread: the outbox
+  runner, which runs as long as the window does).
 * :meth:`OpRunner.shutdown` cancels everything and waits: the app (and each test)
   ends with no thread left behind.
 """
@@ -35,7 +36,7 @@ from academy_desktop.engine.progress import Cancelled, TaskState
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Lane = Literal["db", "work"]
+Lane = Literal["db", "work", "sync"]
 PROGRESS_INTERVAL_S = 0.05  # at most 20 progress updates a second reach the UI
 
 
@@ -96,11 +97,16 @@ class OpRunner(QObject):
 
     def __init__(self, parent: QObject | None = None, *, work_threads: int = 2) -> None:
         super().__init__(parent)
-        self._pools: dict[str, QThreadPool] = {"db": QThreadPool(self), "work": QThreadPool(self)}
+        self._pools: dict[str, QThreadPool] = {
+            "db": QThreadPool(self),
+            "work": QThreadPool(self),
+            "sync": QThreadPool(self),  # the outbox runner: a long sync never blocks the rest
+        }
         for lane, pool in self._pools.items():
             pool.setObjectName(f"academy-{lane}")  # names the threads: visible in a debugger
         self._pools["db"].setMaxThreadCount(1)
         self._pools["work"].setMaxThreadCount(work_threads)
+        self._pools["sync"].setMaxThreadCount(1)
         self._running: dict[OpHandle, _Bridge] = {}
         self._closed = False
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from academy_desktop.store.models import ReviewState, SubmissionStatus
+from academy_desktop.store.models import OutboxState, ReviewState, SubmissionStatus
 from academy_desktop.store.results import (
     ResultFilter,
     ResultRow,
@@ -40,20 +40,23 @@ from academy_desktop.store.results import (
     exam_counts,
     list_results,
 )
+from academy_desktop.sync.outbox import SheetSyncState, sheet_states
 from academy_desktop.ui.context import AppContext
 from academy_desktop.ui.ops import BackgroundOp
-from academy_desktop.ui.text import rejection_text
+from academy_desktop.ui.text import localized, rejection_text
 
 PAGE_SIZE = 200
 ModelIndex = QModelIndex | QPersistentModelIndex
 
-COL_STUDENT, COL_NUMBER, COL_SCORE, COL_FLAGGED, COL_STATUS, COL_FILE = range(6)
+COL_STUDENT, COL_NUMBER, COL_SCORE, COL_FLAGGED, COL_STATUS, COL_SERVER, COL_FILE = range(7)
+COLUMNS = 7
 SORT_OF_COLUMN = {
     COL_STUDENT: ResultSort.STUDENT,
     COL_NUMBER: ResultSort.STUDENT,
     COL_SCORE: ResultSort.SCORE,
     COL_FLAGGED: ResultSort.FLAGGED,
     COL_STATUS: ResultSort.STATUS,
+    COL_SERVER: ResultSort.ORDER,  # the outbox is not part of the results query
     COL_FILE: ResultSort.ORDER,
 }
 WARN = QColor("#b45309")
@@ -79,6 +82,7 @@ class ResultsModel(QAbstractTableModel):
         self._descending = False
         self._rows: list[ResultRow] = []
         self._total = 0
+        self._server: dict[int, SheetSyncState] = {}  # the rows' outbox states
 
     # -- what is shown -------------------------------------------------------
     @property
@@ -102,6 +106,7 @@ class ResultsModel(QAbstractTableModel):
         """Forget the rows and fetch the first page again."""
         self.beginResetModel()
         self._rows = []
+        self._server = {}
         self._total = self._count()
         self._rows = self._fetch(0, min(PAGE_SIZE, self._total))
         self.endResetModel()
@@ -142,7 +147,7 @@ class ResultsModel(QAbstractTableModel):
         if self._exam_id is None or limit <= 0:
             return []
         with self._ctx.workspace.read() as s:
-            return list_results(
+            rows = list_results(
                 s,
                 self._exam_id,
                 offset=offset,
@@ -151,13 +156,36 @@ class ResultsModel(QAbstractTableModel):
                 sort=self._sort,
                 descending=self._descending,
             )
+            # one indexed query per page for the Server column
+            self._server.update(sheet_states(s, [r.submission_id for r in rows]))
+            return rows
+
+    def refresh_server_states(self, submission_ids: list[int] | None = None) -> None:
+        """The outbox changed (the sync runner): re-read the Server column of the
+        loaded rows (of ``submission_ids`` only, when given) in one query."""
+        loaded = {r.submission_id for r in self._rows}
+        ids = loaded if submission_ids is None else loaded & set(submission_ids)
+        if not ids:
+            return
+        with self._ctx.workspace.read() as s:
+            states = sheet_states(s, ids)
+        for sid in ids:
+            if sid in states:
+                self._server[sid] = states[sid]
+            else:
+                self._server.pop(sid, None)
+        rows = [i for i, r in enumerate(self._rows) if r.submission_id in ids]
+        self.dataChanged.emit(self.index(min(rows), COL_SERVER), self.index(max(rows), COL_SERVER))
+
+    def server_state(self, submission_id: int) -> SheetSyncState | None:
+        return self._server.get(submission_id)
 
     # -- Qt model API --------------------------------------------------------
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 6
+        return 0 if parent.isValid() else COLUMNS
 
     def canFetchMore(self, parent: ModelIndex) -> bool:
         return not parent.isValid() and len(self._rows) < self._total
@@ -190,6 +218,7 @@ class ResultsModel(QAbstractTableModel):
             self.tr("Score"),
             self.tr("Flagged"),
             self.tr("Status"),
+            self.tr("Server"),
             self.tr("File"),
         ][section]
 
@@ -220,6 +249,9 @@ class ResultsModel(QAbstractTableModel):
                 return str(r.flagged) if r.flagged else ""
             if col == COL_STATUS:
                 return self._status_text(r)
+            if col == COL_SERVER:
+                sync = self._server.get(r.submission_id)
+                return localized(sync.label) if sync is not None else ""
             return f"{r.file} p.{r.page}" if r.page > 1 else r.file
         if role == Qt.ItemDataRole.ForegroundRole:
             if r.status == SubmissionStatus.FAILED and col == COL_STATUS:
@@ -228,9 +260,20 @@ class ResultsModel(QAbstractTableModel):
                 return QBrush(WARN)
             if col == COL_FLAGGED and r.flagged:
                 return QBrush(WARN)
+            if col == COL_SERVER:
+                sync = self._server.get(r.submission_id)
+                if sync is not None and (
+                    sync.state == OutboxState.NEEDS_ATTENTION or sync.server_status == "failed"
+                ):
+                    return QBrush(BAD)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_STATUS:
                 return self._status_text(r)
+            if col == COL_SERVER:
+                sync = self._server.get(r.submission_id)
+                if sync is None:
+                    return self.tr("Not marked to send to the server")
+                return "\n".join(localized(t) for t in (sync.label, sync.reason or "") if t)
             if col == COL_STUDENT and r.duplicate:
                 return self.tr("Another sheet of this exam has the same student number")
             if col == COL_STUDENT and r.student_name is None and r.student_number:
@@ -266,7 +309,7 @@ class ResultsPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_FILE, QHeaderView.ResizeMode.Stretch)
-        for col in (COL_STUDENT, COL_NUMBER, COL_SCORE, COL_FLAGGED, COL_STATUS):
+        for col in (COL_STUDENT, COL_NUMBER, COL_SCORE, COL_FLAGGED, COL_STATUS, COL_SERVER):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
         header.setMinimumSectionSize(60)
         self.table.setWordWrap(False)
@@ -327,7 +370,7 @@ class ResultsPanel(QWidget):
         self.empty_label.setText(
             self.tr("No sheets yet. Drop scanned answer sheets (PDF, JPEG, folders) here.")
         )
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMNS - 1)
 
     def show_exam(self, exam_id: int | None) -> None:
         self.model.set_exam(exam_id)
@@ -374,7 +417,7 @@ class ResultsPanel(QWidget):
 
     def _fit_columns(self) -> None:
         # once per exam: fitted to the first rows, then left to the user
-        for col in (COL_STUDENT, COL_NUMBER, COL_SCORE, COL_FLAGGED, COL_STATUS):
+        for col in (COL_STUDENT, COL_NUMBER, COL_SCORE, COL_FLAGGED, COL_STATUS, COL_SERVER):
             self.table.resizeColumnToContents(col)
             width = self.table.columnWidth(col)
             self.table.setColumnWidth(col, min(max(width + 16, 80), 320))

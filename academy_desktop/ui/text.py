@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication
 from academy_desktop.engine.rejections import MESSAGES, Code
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+_LATIN = re.compile(r"[A-Za-z]")
 _SPLIT = " / "
 
 
@@ -27,15 +28,28 @@ def current_language() -> str:
 def _pick(line: str, language: str) -> str:
     if _SPLIT not in line:
         return line
-    # split where the Korean half ends: the first " / " with Hangul before it and
-    # none after it (paths and values may hold slashes too)
+    # Paths and values may hold " / " too, and the English half may quote a Korean
+    # name. The split is the " / " that leaves the most Hangul on its left and the least
+    # on its right, with mostly Latin letters on the right (the first one on a tie).
+    best: tuple[int, int] | None = None  # (score, position)
     start = 0
     while (i := line.find(_SPLIT, start)) >= 0:
         left, right = line[:i], line[i + len(_SPLIT) :]
-        if _HANGUL.search(left) and not _HANGUL.search(right):
-            return left.strip() if language == "ko" else right.strip()
+        if _HANGUL.search(left) and _mostly_latin(right):
+            score = len(_HANGUL.findall(left)) - len(_HANGUL.findall(right))
+            if best is None or score > best[0]:
+                best = (score, i)
         start = i + 1
-    return line
+    if best is None:
+        return line
+    left, right = line[: best[1]], line[best[1] + len(_SPLIT) :]
+    return left.strip() if language == "ko" else right.strip()
+
+
+def _mostly_latin(text: str) -> bool:
+    hangul = len(_HANGUL.findall(text))
+    latin = len(_LATIN.findall(text))
+    return latin > 0 and hangul <= latin * 0.25
 
 
 def localized(message: str, language: str | None = None) -> str:

@@ -8,6 +8,109 @@
     </message>
 </context>
 <context>
+    <name>AttentionDialog</name>
+    <message>
+        <source>Sheets needing attention</source>
+        <translation>확인이 필요한 답안지</translation>
+    </message>
+    <message>
+        <source>These sheets were not accepted by the server, ran out of attempts, failed on the server, or wait for a mapping or a review. Nothing here is lost.</source>
+        <translation>서버가 받지 않았거나, 재시도 횟수를 다 썼거나, 서버 처리에 실패했거나, 서버 연결 정보 또는 검토를 기다리는 답안지입니다. 여기 있는 답안지는 사라지지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Exam</source>
+        <translation>시험</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>학번</translation>
+    </message>
+    <message>
+        <source>Student</source>
+        <translation>학생</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>문제</translation>
+    </message>
+    <message>
+        <source>Server's message</source>
+        <translation>서버 메시지</translation>
+    </message>
+    <message>
+        <source>Nothing needs attention.</source>
+        <translation>확인이 필요한 답안지가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation>다시 보내기</translation>
+    </message>
+    <message>
+        <source>Put the selected sheets back in the queue (after fixing what was wrong)</source>
+        <translation>선택한 답안지를 다시 보낼 목록에 넣습니다 (문제를 고친 뒤에)</translation>
+    </message>
+    <message>
+        <source>Retry on server</source>
+        <translation>서버에서 다시 처리</translation>
+    </message>
+    <message>
+        <source>Ask the server to process the selected sheet again</source>
+        <translation>선택한 답안지를 서버에서 다시 처리하도록 요청합니다</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <source>Refused by the server</source>
+        <translation>서버가 거부함</translation>
+    </message>
+    <message>
+        <source>Out of attempts</source>
+        <translation>재시도 횟수 초과</translation>
+    </message>
+    <message>
+        <source>Failed on the server</source>
+        <translation>서버 처리 실패</translation>
+    </message>
+    <message>
+        <source>Held</source>
+        <translation>보류</translation>
+    </message>
+    <message>
+        <source>Unknown student</source>
+        <translation>알 수 없는 학생</translation>
+    </message>
+    <message>
+        <source>Server submission id: {id}</source>
+        <translation>서버 제출 번호: {id}</translation>
+    </message>
+    <message>
+        <source>The server's answer:</source>
+        <translation>서버 응답:</translation>
+    </message>
+    <message>
+        <source>{n} sheets are queued again.</source>
+        <translation>답안지 {n}장을 다시 보낼 목록에 넣었습니다.</translation>
+    </message>
+    <message>
+        <source>Asking the server…</source>
+        <translation>서버에 요청하는 중…</translation>
+    </message>
+    <message>
+        <source>The server is processing the sheet again (status: {status}).</source>
+        <translation>서버가 답안지를 다시 처리하고 있습니다 (상태: {status}).</translation>
+    </message>
+    <message>
+        <source>The server refused (HTTP {status}):</source>
+        <translation>서버가 거부했습니다 (HTTP {status}):</translation>
+    </message>
+    <message>
+        <source>Could not ask the server: {error}</source>
+        <translation>서버에 요청하지 못했습니다: {error}</translation>
+    </message>
+</context>
+<context>
     <name>BackgroundOp</name>
     <message>
         <source>Cancel</source>
@@ -716,6 +819,10 @@
         <translation>정답표…</translation>
     </message>
     <message>
+        <source>Server mapping…</source>
+        <translation>서버 연결 정보…</translation>
+    </message>
+    <message>
         <source>Review flagged</source>
         <translation>확인할 문항 검토</translation>
     </message>
@@ -792,6 +899,69 @@ Every sheet graded so far is saved. The rest can be resumed the next time you op
         <translation>아직 채점 중입니다. 멈추고 닫을까요?
 
 지금까지 채점한 답안지는 모두 저장되어 있습니다. 나머지는 다음에 이 시험을 열 때 이어서 채점할 수 있습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>MappingDialog</name>
+    <message>
+        <source>Server mapping</source>
+        <translation>서버 연결</translation>
+    </message>
+    <message>
+        <source>Server exam id (target_id)</source>
+        <translation>서버 시험 ID (target_id)</translation>
+    </message>
+    <message>
+        <source>OMR sheet id (sheet_id)</source>
+        <translation>OMR 답안지 ID (sheet_id)</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>문항</translation>
+    </message>
+    <message>
+        <source>exam_question_id</source>
+        <translation>exam_question_id</translation>
+    </message>
+    <message>
+        <source>Import from CSV or Excel…</source>
+        <translation>CSV·엑셀에서 가져오기…</translation>
+    </message>
+    <message>
+        <source>Server mapping: {title}</source>
+        <translation>서버 연결 정보: {title}</translation>
+    </message>
+    <message>
+        <source>{n} questions have no exam_question_id yet.</source>
+        <translation>{n}개 문항에 아직 exam_question_id가 없습니다.</translation>
+    </message>
+    <message>
+        <source>{n} graded sheets have a student without an enrollment id.</source>
+        <translation>채점한 답안지 {n}장의 학생에게 수강 ID(enrollment_id)가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Every id the server needs is set.</source>
+        <translation>서버에 필요한 ID가 모두 입력되었습니다.</translation>
+    </message>
+    <message>
+        <source>Import the question ids</source>
+        <translation>문항 ID 가져오기</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.xlsx *.xlsm *.tsv *.txt);;All files (*)</source>
+        <translation>표 파일 (*.csv *.xlsx *.xlsm *.tsv *.txt);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>The server exam id must be a positive number.</source>
+        <translation>서버 시험 ID는 양의 정수여야 합니다.</translation>
+    </message>
+    <message>
+        <source>The sheet id must be a positive number.</source>
+        <translation>답안지 ID는 양의 정수여야 합니다.</translation>
+    </message>
+    <message>
+        <source>Question {q}: the exam_question_id must be a positive number.</source>
+        <translation>{q}번 문항: exam_question_id는 양의 정수여야 합니다.</translation>
     </message>
 </context>
 <context>
@@ -963,6 +1133,10 @@ Every sheet graded so far is saved. The rest can be resumed the next time you op
         <translation>상태</translation>
     </message>
     <message>
+        <source>Server</source>
+        <translation>서버</translation>
+    </message>
+    <message>
         <source>File</source>
         <translation>파일</translation>
     </message>
@@ -985,6 +1159,10 @@ Every sheet graded so far is saved. The rest can be resumed the next time you op
     <message>
         <source>Unknown student</source>
         <translation>알 수 없는 학생</translation>
+    </message>
+    <message>
+        <source>Not marked to send to the server</source>
+        <translation>서버로 보내도록 지정되지 않음</translation>
     </message>
     <message>
         <source>Another sheet of this exam has the same student number</source>
@@ -1630,6 +1808,85 @@ Every sheet graded so far is saved. The rest can be resumed the next time you op
     </message>
 </context>
 <context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in to the academy server</source>
+        <translation>학원 서버 로그인</translation>
+    </message>
+    <message>
+        <source>Server address:</source>
+        <translation>서버 주소:</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>아이디:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>비밀번호:</translation>
+    </message>
+    <message>
+        <source>API token:</source>
+        <translation>API 토큰:</translation>
+    </message>
+    <message>
+        <source>Paste the token the server's staff gave you. It is kept in the system keyring.</source>
+        <translation>서버 담당자에게 받은 토큰을 붙여 넣으세요. 토큰은 시스템 키링(자격 증명 관리자)에 보관됩니다.</translation>
+    </message>
+    <message>
+        <source>User name and password</source>
+        <translation>아이디와 비밀번호</translation>
+    </message>
+    <message>
+        <source>API token</source>
+        <translation>API 토큰</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>로그인</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>로그아웃</translation>
+    </message>
+    <message>
+        <source>Signed in as {user}.</source>
+        <translation>{user}(으)로 로그인되어 있습니다.</translation>
+    </message>
+    <message>
+        <source>Signed in with an API token.</source>
+        <translation>API 토큰으로 로그인되어 있습니다.</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>로그인하는 중…</translation>
+    </message>
+    <message>
+        <source>Paste the API token first.</source>
+        <translation>먼저 API 토큰을 붙여 넣으세요.</translation>
+    </message>
+    <message>
+        <source>Enter your user name and password.</source>
+        <translation>아이디와 비밀번호를 입력하세요.</translation>
+    </message>
+    <message>
+        <source>The server did not accept the sign-in.</source>
+        <translation>서버가 로그인을 받아들이지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached. Check the address and the network.</source>
+        <translation>서버에 연결할 수 없습니다. 주소와 네트워크를 확인하세요.</translation>
+    </message>
+    <message>
+        <source>Signing in failed ({error}).</source>
+        <translation>로그인하지 못했습니다 ({error}).</translation>
+    </message>
+    <message>
+        <source>Signed out.</source>
+        <translation>로그아웃했습니다.</translation>
+    </message>
+</context>
+<context>
     <name>StatsPanel</name>
     <message>
         <source>Graded sheets</source>
@@ -1769,6 +2026,93 @@ Every sheet graded so far is saved. The rest can be resumed the next time you op
     <message>
         <source>{n} of {total} students</source>
         <translation>학생 {total}명 중 {n}명</translation>
+    </message>
+</context>
+<context>
+    <name>SyncController</name>
+    <message>
+        <source>Send to server now</source>
+        <translation>지금 서버로 보내기</translation>
+    </message>
+    <message>
+        <source>Mark every graded sheet of this exam ready and send them to the server now</source>
+        <translation>이 시험에서 채점된 답안지를 모두 보낼 목록에 넣고 지금 서버로 보냅니다</translation>
+    </message>
+    <message>
+        <source>Sign in to server…</source>
+        <translation>서버 로그인…</translation>
+    </message>
+    <message>
+        <source>Sheets needing attention…</source>
+        <translation>확인이 필요한 답안지…</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>로그인</translation>
+    </message>
+    <message>
+        <source>Not signed in to the academy server. Click to sign in.</source>
+        <translation>학원 서버에 로그인하지 않았습니다. 눌러서 로그인하세요.</translation>
+    </message>
+    <message>
+        <source>Sync is stopped</source>
+        <translation>동기화가 멈춰 있습니다</translation>
+    </message>
+    <message>
+        <source>Sign in again</source>
+        <translation>다시 로그인</translation>
+    </message>
+    <message>
+        <source>Please sign in to the server again.</source>
+        <translation>서버에 다시 로그인해 주세요.</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached. Sheets wait and are sent later.</source>
+        <translation>서버에 연결할 수 없습니다. 답안지는 대기했다가 나중에 보냅니다.</translation>
+    </message>
+    <message>
+        <source>{n} of {m} sheets sent; {left} waiting</source>
+        <translation>{m}장 중 {n}장 보냄, {left}장 대기 중</translation>
+    </message>
+    <message>
+        <source>{n} sheets need attention</source>
+        <translation>확인이 필요한 답안지 {n}장</translation>
+    </message>
+    <message>
+        <source>Syncing {n}/{m}</source>
+        <translation>동기화 중 {n}/{m}</translation>
+    </message>
+    <message>
+        <source>On the server: {sent} (done {done}, processing {processing}, failed {failed})</source>
+        <translation>서버에 있음: {sent}건 (완료 {done}, 처리 중 {processing}, 실패 {failed})</translation>
+    </message>
+    <message>
+        <source>Needs attention {n}</source>
+        <translation>확인 필요 {n}</translation>
+    </message>
+    <message>
+        <source>{n} sheets need attention. Click to see the server's messages.</source>
+        <translation>확인이 필요한 답안지가 {n}장 있습니다. 눌러서 서버 메시지를 보세요.</translation>
+    </message>
+    <message>
+        <source>All sent</source>
+        <translation>모두 보냄</translation>
+    </message>
+    <message>
+        <source>{n} held</source>
+        <translation>보류 {n}</translation>
+    </message>
+    <message>
+        <source>{n} sheets wait for a server mapping or a review. Click to see why.</source>
+        <translation>답안지 {n}장이 서버 연결 정보나 검토를 기다립니다. 눌러서 이유를 보세요.</translation>
+    </message>
+    <message>
+        <source>Nothing to send</source>
+        <translation>보낼 것 없음</translation>
+    </message>
+    <message>
+        <source>Sign in to the server first.</source>
+        <translation>먼저 서버에 로그인하세요.</translation>
     </message>
 </context>
 <context>
