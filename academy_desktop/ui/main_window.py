@@ -315,6 +315,7 @@ class MainWindow(QMainWindow):
         s.settings_changed.connect(self._settings_changed)
         self.sidebar.exam_selected.connect(self.sync.set_exam)
         self.sync.items_changed.connect(self.exam_page.results.model.refresh_server_states)
+        self.exam_page.results.send_requested.connect(self.sync.send_sheets_now)
 
     def retranslate(self) -> None:
         self.setWindowTitle(APP_NAME)

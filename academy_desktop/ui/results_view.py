@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -292,6 +292,7 @@ class ResultsPanel(QWidget):
     """Filter buttons with counts over the results table."""
 
     open_submission = Signal(int)  # a row was activated: review that sheet
+    send_requested = Signal(list)  # submission ids staff marked ready to send
     review_requested = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -314,6 +315,10 @@ class ResultsPanel(QWidget):
         header.setMinimumSectionSize(60)
         self.table.setWordWrap(False)
         self.table.activated.connect(self._activated)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.send_action = QAction(self)
+        self.send_action.triggered.connect(self._send_selected)
+        self.table.addAction(self.send_action)
 
         self.buttons = QButtonGroup(self)
         self.buttons.setExclusive(True)
@@ -366,6 +371,7 @@ class ResultsPanel(QWidget):
             button.setText(names[flt] if n is None else f"{names[flt]} ({n})")
         flagged = self._counts.get(ResultFilter.FLAGGED, 0)
         self.review_button.setText(self.tr("Review flagged ({n})").format(n=flagged))
+        self.send_action.setText(self.tr("Send this sheet to the server now"))
         self.review_button.setEnabled(bool(flagged))
         self.empty_label.setText(
             self.tr("No sheets yet. Drop scanned answer sheets (PDF, JPEG, folders) here.")
@@ -436,6 +442,15 @@ class ResultsPanel(QWidget):
         self.table.setVisible(total > 0)
         self.empty_label.setVisible(total == 0)
         self.retranslate()
+
+    def selected_submissions(self) -> list[int]:
+        rows = {i.row() for i in self.table.selectionModel().selectedRows()}
+        return [self.model.row(r).submission_id for r in sorted(rows)]
+
+    def _send_selected(self) -> None:
+        ids = self.selected_submissions()
+        if ids:
+            self.send_requested.emit(ids)
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -388,12 +388,31 @@ class SyncController(QObject):
 
     def send_exam_now(self, exam_id: int, done: Callable[[int], None] | None = None) -> None:
         """ "Send now": every graded sheet of the exam goes to the outbox, due at once."""
+        self._send(exam_id, None, done)
+
+    def send_sheets_now(
+        self, submission_ids: Sequence[int], done: Callable[[int], None] | None = None
+    ) -> None:
+        """ "Send these sheets": only the chosen sheets go to the outbox, due at once."""
+        self._send(None, list(submission_ids), done)
+
+    def _send(
+        self,
+        exam_id: int | None,
+        chosen: list[int] | None,
+        done: Callable[[int], None] | None,
+    ) -> None:
         ws = self.ctx.workspace
 
         def work(_state: OpState) -> tuple[int, list[int]]:
             with ws.write() as s:
-                outbox.mark_exam_ready(s, exam_id)
-                ids = outbox.graded_submission_ids(s, exam_id)
+                if chosen is None:
+                    assert exam_id is not None
+                    outbox.mark_exam_ready(s, exam_id)
+                    ids = outbox.graded_submission_ids(s, exam_id)
+                else:
+                    outbox.mark_ready(s, chosen)
+                    ids = chosen
                 return (outbox.send_now(s, ids) if ids else 0), ids
 
         def sent(result: tuple[int, list[int]]) -> None:

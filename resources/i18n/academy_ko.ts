@@ -1200,6 +1200,10 @@ Every sheet graded so far is saved. The rest can be resumed the next time you op
         <translation>확인할 문항 검토 ({n})</translation>
     </message>
     <message>
+        <source>Send this sheet to the server now</source>
+        <translation>이 답안지를 지금 서버로 보내기</translation>
+    </message>
+    <message>
         <source>No sheets yet. Drop scanned answer sheets (PDF, JPEG, folders) here.</source>
         <translation>아직 답안지가 없습니다. 스캔한 답안지(PDF, JPEG, 폴더)를 여기에 끌어다 놓으세요.</translation>
     </message>

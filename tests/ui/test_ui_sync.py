@@ -223,3 +223,29 @@ def test_main_window_wiring(qtbot: QtBot, ctx: AppContext, server: Any) -> None:
     )
     window.close()
     assert not window.sync.running
+
+
+def test_one_sheet_can_be_sent_from_the_results_table(
+    qtbot: QtBot, ctx: AppContext, server: Any
+) -> None:
+    from academy_desktop.ui.main_window import MainWindow
+
+    exam_id = mapped_exam(ctx, [4, 5])  # two clean sheets
+    ctx.settings = dataclasses.replace(ctx.settings, server_url=server.url)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.sidebar.select_exam(exam_id)
+    sign_in(qtbot, ctx, window.sync, server.url)
+    results = window.exam_page.results
+    qtbot.waitUntil(lambda: results.model.rowCount() == 2, timeout=5000)
+    results.table.selectRow(1)
+    chosen = results.selected_submissions()
+    assert len(chosen) == 1 and results.send_action in results.table.actions()
+    results.send_action.trigger()
+    qtbot.waitUntil(lambda: len(server.state.submissions) == 1, timeout=8000)
+    sent = server.state.submissions[0]
+    assert sent["enrollment_id"] == 3000 + int(str(results.model.row(1).student_number)[-1])
+    qtbot.wait(500)
+    assert len(server.state.submissions) == 1  # the other sheet was not marked ready
+    window.close()
+    assert not window.sync.running
