@@ -30,7 +30,7 @@ from academy_desktop.output.xlsx_common import (
     save_workbook,
 )
 from academy_desktop.store.export_rows import FIXED_COLUMNS, ExamExport, SheetRow, iter_rows
-from academy_desktop.store.statistics import ExamStats
+from academy_desktop.store.statistics import ExamStats, tally
 
 SUMMARY_SHEET = "요약 - Summary"
 RESULTS_SHEET = "결과 - Results"
@@ -215,14 +215,7 @@ def write_xlsx(session: Session, spec: ExamExport, out: Path) -> int:
     rows = 0
     for row in iter_rows(session, spec):
         results.append(_result_row(st, spec, row))
-        stats.add_sheet(
-            rejected=row.rejected,
-            review_state=row.review_state,
-            matched=row.student is not None,
-            fields=row.result.fields,
-            grades=row.result.grades,
-            score=row.result.score,
-        )
+        tally(stats, row)
         rows += 1
     stats.finish()
     _write_questions(questions, spec, stats)

@@ -11,9 +11,13 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from academy_desktop.engine.result import FieldResult, QuestionGrade
 from academy_desktop.output.stats import ScoreSummary
+
+if TYPE_CHECKING:
+    from academy_desktop.store.export_rows import SheetRow
 
 GROUP_FRACTION = 0.27  # Kelley's upper and lower 27 %
 
@@ -132,3 +136,15 @@ class ExamStats(ScoreSummary):
 def _share(group: Sequence[tuple[float, bytes]], i: int) -> float | None:
     graded = [marks[i] for _, marks in group if marks[i] != 2]
     return sum(graded) / len(graded) if graded else None
+
+
+def tally(stats: ExamStats, row: SheetRow) -> None:
+    """Count one exported sheet row (the workbook and the statistics panel read alike)."""
+    stats.add_sheet(
+        rejected=row.rejected,
+        review_state=row.review_state,
+        matched=row.student is not None,
+        fields=row.result.fields,
+        grades=row.result.grades,
+        score=row.result.score,
+    )

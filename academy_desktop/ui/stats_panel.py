@@ -29,7 +29,7 @@ from academy_desktop.engine.progress import Cancelled, TaskState
 from academy_desktop.store.database import Workspace
 from academy_desktop.store.exams import question_number
 from academy_desktop.store.export_rows import iter_rows, prepare
-from academy_desktop.store.statistics import ExamStats
+from academy_desktop.store.statistics import ExamStats, tally
 from academy_desktop.ui.charts import (
     ChoiceDistributionChart,
     DiscriminationChart,
@@ -118,14 +118,7 @@ def load_exam_statistics(
         for i, row in enumerate(iter_rows(s, spec)):
             if state is not None and i % 50 == 0:
                 state.check()
-            stats.add_sheet(
-                rejected=row.rejected,
-                review_state=row.review_state,
-                matched=row.student is not None,
-                fields=row.result.fields,
-                grades=row.result.grades,
-                score=row.result.score,
-            )
+            tally(stats, row)
             top = row.result.max_score
             if top is not None:
                 max_score = top if max_score is None else max(max_score, top)
