@@ -1,8 +1,8 @@
 """Why a page could not be graded: stable codes with Korean and English messages.
 
 The seed server's codes (``RESOLUTION_TOO_LOW``, ``TOO_DARK``, ``BLUR_OR_SHAKE``,
-``INVALID_FORMAT``, ``FILE_TOO_LARGE``) keep the server's Korean wording. Codes the
-server does not have are added here; every message tells staff what to do next.
+``INVALID_FORMAT``, ``FILE_TOO_LARGE``, ``VIDEO_TOO_LONG``) keep the server's Korean
+wording. Codes the server does not have are added here; every message tells staff what to do next.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from enum import StrEnum
 class Code(StrEnum):
     RESOLUTION_TOO_LOW = "RESOLUTION_TOO_LOW"
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
+    VIDEO_TOO_LONG = "VIDEO_TOO_LONG"
     BLUR_OR_SHAKE = "BLUR_OR_SHAKE"
     TOO_DARK = "TOO_DARK"
     INVALID_FORMAT = "INVALID_FORMAT"
@@ -26,7 +27,7 @@ class Code(StrEnum):
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
 
-# (Korean, English). The first five Korean texts are the seed server's own.
+# (Korean, English). The first six Korean texts are the seed server's own.
 MESSAGES: dict[Code, tuple[str, str]] = {
     Code.RESOLUTION_TOO_LOW: (
         "해상도가 낮습니다. 더 선명하게 촬영해 주세요.",
@@ -35,6 +36,10 @@ MESSAGES: dict[Code, tuple[str, str]] = {
     Code.FILE_TOO_LARGE: (
         "파일 크기가 제한을 초과했습니다.",
         "The file is larger than the limit. Scan at a lower resolution or split the file.",
+    ),
+    Code.VIDEO_TOO_LONG: (
+        "동영상 길이 제한을 초과했습니다.",
+        "The video is longer than the limit (10 minutes). Trim it or split it and add it again.",
     ),
     Code.BLUR_OR_SHAKE: (
         "흔들리거나 흐릿합니다. 고정해서 다시 촬영해 주세요.",

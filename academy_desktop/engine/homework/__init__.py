@@ -1,0 +1,1 @@
+"""Homework analysis: videos and photos of written homework (engine, Qt-free)."""
