@@ -41,7 +41,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -76,6 +76,7 @@ from academy_desktop.sync.payload import (
     hold_reasons,
     sheet_file,
 )
+from academy_desktop.sync.views import aware_utc
 
 log = logging.getLogger(__name__)
 
@@ -623,7 +624,7 @@ class SyncRunner:
             # a timeout or a lost connection: give a slow server as long again to finish
             # before the item is looked up (otherwise the lookup could miss it)
             settle = now + timedelta(seconds=self.config.timeout_s)
-            if _aware(item.next_run_at) < settle:
+            if aware_utc(item.next_run_at) < settle:
                 item.next_run_at = settle
 
     def _finish(self, item_id: int, apply: Callable[[Session, OutboxItem], None]) -> None:
@@ -673,10 +674,6 @@ def _questions(session: Session, exam_id: int) -> list[QuestionMapping]:
             .order_by(QuestionMapping.id)
         )
     )
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def retry_on_server(
