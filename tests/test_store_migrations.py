@@ -88,7 +88,7 @@ def test_upgrade_from_the_first_revision_keeps_data_and_backs_up(tmp_path: Path)
     with Workspace.open(folder) as ws:
         with ws.read() as session:
             sub = session.scalars(select(Submission)).one()
-            assert (sub.exam.title, sub.student and sub.student.name, sub.score) == (
+            assert (sub.sheet_exam.title, sub.student and sub.student.name, sub.score) == (
                 "3월 모의고사",
                 "홍길동",
                 85.0,

@@ -40,3 +40,29 @@ class TaskState:
         self.message = message
         if self._on_progress is not None:
             self._on_progress(self.fraction, message)
+
+
+class SubTask(TaskState):
+    """A part of a parent task: its progress fills ``[start, end]`` of the parent's,
+    its messages are prefixed, and cancelling the parent cancels it."""
+
+    def __init__(self, parent: TaskState, start: float, end: float, prefix: str = "") -> None:
+        super().__init__()
+        self._parent = parent
+        self._start, self._end = start, end
+        self._prefix = prefix
+
+    def cancel(self) -> None:
+        self._parent.cancel()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._parent.is_cancelled
+
+    def check(self) -> None:
+        self._parent.check()
+
+    def report(self, fraction: float, message: str = "") -> None:
+        super().report(fraction, message)
+        text = f"{self._prefix}{message}" if message else self._prefix
+        self._parent.report(self._start + (self._end - self._start) * self.fraction, text)

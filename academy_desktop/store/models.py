@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -65,6 +66,16 @@ class ReviewState(StrEnum):
     NONE = "none"  # nothing flagged
     NEEDED = "needed"  # flagged answers or a rejected page wait for a person
     DONE = "done"  # a person settled every flag
+
+
+class HomeworkVerdict(StrEnum):
+    """What a homework video or photo shows (``engine.homework``): the engine's verdict,
+    or the one staff confirmed or chose instead."""
+
+    WROTE = "wrote"
+    LITTLE_WRITING = "little_writing"
+    NO_WRITING = "no_writing"
+    UNREADABLE = "unreadable"
 
 
 class TemplateSource(StrEnum):
@@ -114,6 +125,36 @@ class Exam(Base):
         back_populates="exam", order_by="AnswerKeyVersion.version"
     )
     questions: Mapped[list[QuestionMapping]] = relationship(back_populates="exam")
+
+
+class Homework(Base):
+    """A homework assignment: its videos and photos are :class:`Submission` rows with
+    ``target_type="homework"`` and ``homework_id`` set (migration 0006)."""
+
+    __tablename__ = "homework"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), unique=True)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    group_name: Mapped[str | None] = mapped_column(String(100))  # class or group
+    target_id: Mapped[int | None] = mapped_column(Integer)  # the server's homework id
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HomeworkFrame(Base):
+    """A picture kept from a homework analysis: a video's key frames (first and last
+    state of each page), a photo's flattened pages. PNG bytes, small (0006)."""
+
+    __tablename__ = "homework_frame"
+    __table_args__ = (UniqueConstraint("submission_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # order on the card
+    page: Mapped[int] = mapped_column(Integer)  # 0-based page of the video or file
+    which: Mapped[str] = mapped_column(String(20))  # "first", "last" or "page"
+    time_s: Mapped[float | None] = mapped_column(Float)  # video time, None for photos
+    png: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class QuestionMapping(Base):
@@ -182,6 +223,7 @@ class Submission(Base):
     __tablename__ = "submission"
     __table_args__ = (
         UniqueConstraint("exam_id", "scan_id", "page"),
+        UniqueConstraint("homework_id", "scan_id", "page"),
         # listing an exam's results by status or by student (migration 0002)
         Index("ix_submission_exam_status", "exam_id", "status"),
         Index("ix_submission_exam_student", "exam_id", "student_id"),
@@ -204,7 +246,11 @@ class Submission(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id", ondelete="CASCADE"))
+    # an OMR sheet belongs to an exam; a homework video or photo to a homework (0006)
+    exam_id: Mapped[int | None] = mapped_column(ForeignKey("exam.id", ondelete="CASCADE"))
+    homework_id: Mapped[int | None] = mapped_column(
+        ForeignKey("homework.id", ondelete="CASCADE"), index=True
+    )
     scan_id: Mapped[int] = mapped_column(ForeignKey("scan.id"))
     page: Mapped[int] = mapped_column(Integer)  # 1-based page of the scan
     target_type: Mapped[str] = mapped_column(String(20), default="exam")
@@ -218,6 +264,8 @@ class Submission(Base):
     rejection_code: Mapped[str | None] = mapped_column(String(40))
     engine_payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # alignment, levels
     score: Mapped[float | None] = mapped_column(Float)
+    # homework: the verdict in effect (the engine's, or a person's), HomeworkVerdict (0006)
+    verdict: Mapped[str | None] = mapped_column(String(20))
     max_score: Mapped[float | None] = mapped_column(Float)
     review_state: Mapped[str] = mapped_column(String(20), default=ReviewState.NONE)
     # answers whose meta.omr.status is flagged and that no one has reviewed yet (0003)
@@ -227,12 +275,20 @@ class Submission(Base):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
-    exam: Mapped[Exam] = relationship()
+    exam: Mapped[Exam | None] = relationship()
     scan: Mapped[Scan] = relationship()
     student: Mapped[Student | None] = relationship()
     answers: Mapped[list[SubmissionAnswer]] = relationship(
         back_populates="submission", cascade="all, delete-orphan"
     )
+    homework: Mapped[Homework | None] = relationship()
+
+    @property
+    def sheet_exam(self) -> Exam:
+        """The exam of an OMR sheet; a homework submission has none (it has ``homework``)."""
+        if self.exam is None:
+            raise ValueError(f"submission {self.id} is not an exam sheet ({self.target_type})")
+        return self.exam
 
 
 class SubmissionAnswer(Base):

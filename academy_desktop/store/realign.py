@@ -123,8 +123,8 @@ def regrade_with_points(
     try:  # the exam's template and current key, as a batch grades with them
         result = grade_with_points(
             gray,
-            exam_template(sub.exam),
-            current_key(sub.exam),
+            exam_template(sub.sheet_exam),
+            current_key(sub.sheet_exam),
             points,
             kind=kind,
             source=str(path),
@@ -141,7 +141,7 @@ def regrade_with_points(
     student = sub.student if STUDENT_FIELD in settled else match_student(session, result)
     sub.answers.clear()  # delete-orphan: the old reading goes ...
     session.flush()
-    apply_result(sub, sub.exam, result, student)
+    apply_result(sub, sub.sheet_exam, result, student)
     insert_answers(session, sub.id, result)  # ... and the new one comes in
     session.flush()
     session.expire(sub, ["answers", "student"])

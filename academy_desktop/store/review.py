@@ -18,11 +18,18 @@ row's ``old_value``, so no schema column is needed to know what was undone.
 
 After each change the submission is re-graded with the exam's current key, and its
 ``review_state`` becomes ``done`` once no flagged answer is left unreviewed.
+
+**Homework** submissions (``homework_id`` set) go through the same calls: the field
+``"verdict"`` (:data:`VERDICT_FIELD`) takes a :class:`HomeworkVerdict` value, and
+setting it to the engine's own verdict is how staff confirm it. A homework is in
+review (``needed``) while its verdict is the engine's and the engine was unsure
+(:func:`homework_doubtful`); a person's verdict in effect makes it ``done``.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +39,7 @@ from academy_desktop.engine.scoring import can_form
 from academy_desktop.store.exams import StoreError, current_key, exam_template
 from academy_desktop.store.keys import rescore
 from academy_desktop.store.models import (
+    HomeworkVerdict,
     ReviewDecision,
     ReviewState,
     Student,
@@ -42,9 +50,12 @@ from academy_desktop.store.models import (
 
 __all__ = [
     "ALIGNMENT_FIELD",
+    "REVIEW_CONFIDENCE",
     "STUDENT_FIELD",
+    "VERDICT_FIELD",
     "get_submission",
     "history",
+    "homework_doubtful",
     "in_effect",
     "reviewer_name",
     "set_value",
@@ -54,6 +65,9 @@ __all__ = [
 ]
 
 STUDENT_FIELD = "student"
+VERDICT_FIELD = "verdict"  # a homework's verdict (HomeworkVerdict)
+# the server's status_resolver: below 0.8 a result is a review candidate (CONTRACT.md)
+REVIEW_CONFIDENCE = 0.8
 ALIGNMENT_FIELD = "alignment"  # a manual re-alignment: audited, never undone
 _UNDO = re.compile(r"undo #(\d+)")
 
@@ -123,8 +137,30 @@ def _answer(sub: Submission, label: str) -> SubmissionAnswer:
     )
 
 
+def homework_doubtful(payload: dict[str, Any] | None) -> bool:
+    """Whether a homework analysis needs a person: no analysis, an ``unreadable``
+    verdict, or a confidence below :data:`REVIEW_CONFIDENCE`."""
+    if not payload:
+        return True
+    confidence = payload.get("confidence")
+    return (
+        payload.get("verdict") not in set(HomeworkVerdict) - {HomeworkVerdict.UNREADABLE}
+        or not isinstance(confidence, int | float)
+        or confidence < REVIEW_CONFIDENCE
+    )
+
+
+def _check_verdict(value: str) -> None:
+    if value not in set(HomeworkVerdict):
+        allowed = ", ".join(v.value for v in HomeworkVerdict)
+        raise StoreError(
+            f"판정은 {allowed} 중 하나여야 합니다: {value!r} / "
+            f"A verdict is one of {allowed}: {value!r}"
+        )
+
+
 def _check_value(sub: Submission, label: str, value: str) -> None:
-    template = exam_template(sub.exam)
+    template = exam_template(sub.sheet_exam)
     if label in template.joins:
         parts = [template.field_map[p] for p in template.joins[label] if p in template.field_map]
     elif label in template.field_map:
@@ -152,7 +188,9 @@ def _student(session: Session, number: str) -> Student | None:
 
 
 def _apply(session: Session, sub: Submission, field: str, value: str) -> None:
-    if field == STUDENT_FIELD:
+    if field == VERDICT_FIELD and sub.homework_id is not None:
+        sub.verdict = value or None
+    elif field == STUDENT_FIELD:
         student = _student(session, value)
         sub.student_id = student.id if student is not None else None
         sub.student = student
@@ -162,6 +200,8 @@ def _apply(session: Session, sub: Submission, field: str, value: str) -> None:
 
 
 def _old_value(sub: Submission, field: str) -> str:
+    if field == VERDICT_FIELD and sub.homework_id is not None:
+        return sub.verdict or ""
     if field == STUDENT_FIELD:
         return sub.student.number if sub.student is not None else ""
     return _answer(sub, field).current_value
@@ -171,9 +211,17 @@ def settle(session: Session, sub: Submission) -> None:
     """Reviewed flags from the decisions in effect, the score, the open flags
     (``flags_open``) and the review state."""
     reviewed = settled_fields(history(session, sub.id))
+    if sub.homework_id is not None:
+        if VERDICT_FIELD in reviewed:
+            sub.review_state = ReviewState.DONE
+        elif homework_doubtful(sub.engine_payload):
+            sub.review_state = ReviewState.NEEDED
+        else:
+            sub.review_state = ReviewState.NONE
+        return
     for a in sub.answers:
         a.reviewed = a.label in reviewed
-    rescore(sub, current_key(sub.exam))  # counts sub.flags_open too
+    rescore(sub, current_key(sub.sheet_exam))  # counts sub.flags_open too
     if sub.status == SubmissionStatus.FAILED:
         return  # a rejected page stays in review until it is graded again
     if sub.flags_open:
@@ -195,7 +243,8 @@ def set_value(
     reason: str | None = None,
 ) -> ReviewDecision:
     """Set one answer's value (``"3"``, ``"24"`` for a double mark, ``""`` for blank), or the
-    student (``field_label="student"``, by student number; ``""`` clears it)."""
+    student (``field_label="student"``, by student number; ``""`` clears it), or a
+    homework's verdict (``field_label="verdict"``; the engine's own value confirms it)."""
     who = reviewer_name(decided_by)
     if reason is not None and _UNDO.fullmatch(reason.strip()):
         raise StoreError(
@@ -206,6 +255,13 @@ def set_value(
     value = "" if new_value is None else str(new_value).strip()
     if field == STUDENT_FIELD:
         _student(session, value)  # must be in the roster
+    elif sub.homework_id is not None:
+        if field != VERDICT_FIELD:
+            raise StoreError(
+                f"숙제에는 '{field}' 항목이 없습니다 (verdict, student) / "
+                f"A homework has no field '{field}' (verdict, student)"
+            )
+        _check_verdict(value)
     else:
         _answer(sub, field)
         _check_value(sub, field, value)

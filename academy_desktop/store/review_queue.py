@@ -299,7 +299,7 @@ def load_sheet(session: Session, submission_id: int, folder: Path | None = None)
         raise StoreError(
             f"답안지를 찾을 수 없습니다: #{submission_id} / No such submission: #{submission_id}"
         )
-    exam = sub.exam
+    exam = sub.sheet_exam
     template = exam_template(exam)
     key = _exam_key(exam)
     payload = sub.engine_payload or {}

@@ -103,7 +103,9 @@ class _ExamCache:
 def reasons_for(session: Session, sub: Submission, cache: _ExamCache | None = None) -> list[str]:
     """:func:`~academy_desktop.sync.payload.hold_reasons` with the roster looked up."""
     cache = cache or _ExamCache(session)
-    return hold_reasons(sub, sub.exam, cache.questions(sub.exam), resolve_student(session, sub))
+    return hold_reasons(
+        sub, sub.sheet_exam, cache.questions(sub.sheet_exam), resolve_student(session, sub)
+    )
 
 
 def _apply_hold(item: OutboxItem, reasons: list[str]) -> bool:

@@ -529,7 +529,7 @@ class SyncRunner:
             sub = s.get(Submission, item.submission_id)
             if sub is None:
                 return None
-            exam = sub.exam
+            exam = sub.sheet_exam
             questions = _questions(s, exam.id)
             student = outbox.resolve_student(s, sub)
             reasons = hold_reasons(sub, exam, questions, student)

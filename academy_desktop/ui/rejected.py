@@ -287,7 +287,7 @@ class CornersDialog(QDialog):
             with ctx.workspace.read() as s:
                 sub = s.get_one(Submission, submission_id)
                 path = folder / sub.scan.stored_path
-                markers = len(exam_template(sub.exam).alignment.markers) == 4
+                markers = len(exam_template(sub.sheet_exam).alignment.markers) == 4
                 page = sub.page
             return _Loaded(load_sheet_gray(path, page), markers)
 
@@ -370,7 +370,7 @@ class CornersDialog(QDialog):
                 sub = regrade_with_points(
                     s, ctx.workspace.folder, sid, pts, kind=kind, decided_by=staff
                 )
-                return sub.exam_id
+                return sub.sheet_exam.id
 
         self.buttons.setEnabled(False)
         BackgroundOp(self, work, self._done).failure(self._regrade_failed).run_in_background(

@@ -240,7 +240,7 @@ def _expected(ws: Workspace) -> dict[str, dict[str, Any]]:
             assert sub is not None
             answers = []
             for a in sub.answers:
-                q = qmap[(sub.exam_id, a.label)]
+                q = qmap[(sub.sheet_exam.id, a.label)]
                 answers.append((q.exam_question_id, q.number, a.current_value))
             out[item.idempotency_key] = {
                 "submission_id": sub.id,

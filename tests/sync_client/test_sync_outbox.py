@@ -149,10 +149,10 @@ def test_payload_is_exactly_the_issues_shape(make_workspace: Make) -> None:
             assert sub is not None
             item = _item(s, sid)
             questions = list(s.scalars(select(QuestionMapping).order_by(QuestionMapping.id)))
-            assert hold_reasons(sub, sub.exam, questions, sub.student) == []
+            assert hold_reasons(sub, sub.sheet_exam, questions, sub.student) == []
             payload = build_payload(
                 sub,
-                sub.exam,
+                sub.sheet_exam,
                 questions,
                 history(s, sid),
                 submission_uuid=item.idempotency_key,
