@@ -54,6 +54,12 @@ def _build_at_first_revision(folder: Path) -> Path:
             "source, status, score, review_state, created_at, updated_at) VALUES (1, 1, 1, 1, "
             "'exam', 1, 'omr_scan', 'done', 85.0, 'none', '2026-01-01 00:00:00', "
             "'2026-01-01 00:00:00')",
+            # rows that point at the submission: 0006 copies the submission table, and
+            # none of them may be lost to ON DELETE CASCADE on the way
+            "INSERT INTO submission_answer (id, submission_id, label, answer, meta, "
+            "current_value, reviewed) VALUES (1, 1, 'q1', '3', '{}', '3', 0)",
+            "INSERT INTO review_decision (id, submission_id, field, old_value, new_value, "
+            "decided_by, decided_at) VALUES (1, 1, 'q1', '2', '3', 'kim', '2026-01-01 00:00:00')",
         ):
             conn.exec_driver_sql(sql)
     engine.dispose()
@@ -94,6 +100,10 @@ def test_upgrade_from_the_first_revision_keeps_data_and_backs_up(tmp_path: Path)
                 85.0,
             )
             assert sub.scan.stored_path == "scans/bb.pdf"
+            assert [(a.label, a.current_value) for a in sub.answers] == [("q1", "3")]
+            assert (sub.homework_id, sub.verdict) == (None, None)
+        with closing(sqlite3.connect(db)) as conn:
+            assert conn.execute("SELECT count(*) FROM review_decision").fetchone() == (1,)
         with ws.engine.connect() as conn:
             inspector = inspect(conn)
             for table, names in NEW_INDEXES.items():

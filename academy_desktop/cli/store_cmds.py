@@ -1,4 +1,5 @@
-"""Workspace commands: ``exam``, ``roster``, ``review``, ``results``, ``export``, ``doctor``.
+"""Workspace commands: ``exam``, ``roster``, ``review``, ``results``, ``export``, ``doctor``,
+``assignment`` (homework, :mod:`academy_desktop.cli.assignment_cmds`).
 
 They run the same store services the desktop window will call. Every command takes
 ``--workspace DIR`` (default: the user's data folder) and ``--staff NAME`` (who the
@@ -18,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from academy_desktop.cli import review_cmds, sync_cmds
+from academy_desktop.cli import assignment_cmds, review_cmds, sync_cmds
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -82,8 +83,15 @@ def add_parsers(subparsers: argparse._SubParsersAction[Any]) -> None:
     rset = review_sub.add_parser("set", help="set one answer (writes an audit row)")
     _common(rset)
     rset.add_argument("--submission", type=int, required=True, metavar="ID")
-    rset.add_argument("--field", required=True, help='question label, or "student"')
-    rset.add_argument("--value", required=True, help='e.g. 3, 24 for a double mark, "" blank')
+    rset.add_argument(
+        "--field", required=True, help='question label, or "student"; homework: "verdict"'
+    )
+    rset.add_argument(
+        "--value",
+        required=True,
+        help='e.g. 3, 24 for a double mark, "" blank; a verdict: wrote, little_writing, '
+        "no_writing, unreadable",
+    )
     rset.add_argument("--reason")
     undo = review_sub.add_parser("undo", help="undo the last decision (adds an audit row)")
     _common(undo)
@@ -101,6 +109,8 @@ def add_parsers(subparsers: argparse._SubParsersAction[Any]) -> None:
     doctor = subparsers.add_parser("doctor", help="작업 공간 점검 / check a workspace")
     _common(doctor)
     doctor.add_argument("--repair", action="store_true", help="move orphans, delete partials")
+
+    assignment_cmds.add_parsers(subparsers, _common, _date)
 
 
 def _date(text: str) -> date:
@@ -136,6 +146,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         "results": review_cmds.run_results,
         "export": _export,
         "doctor": _doctor,
+        "assignment": lambda a, o: assignment_cmds.run(a, o, open_workspace),
     }
     try:
         return handlers[args.command](args, out)
