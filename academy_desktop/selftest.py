@@ -288,6 +288,44 @@ def check_ocr(scratch: Path) -> str:
     )
 
 
+def _write_test_video(path: Path, seconds: int = 4, fps: int = 10) -> None:
+    """A short clip of a page on which lines appear, written with OpenCV's own codec
+    (``mp4v``): a missing video backend in a bundle fails here, not in front of staff."""
+    import cv2
+    import numpy as np
+
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (800, 600))
+    if not writer.isOpened():
+        raise CheckFailed("OpenCV cannot write an mp4 video (no video backend in this build)")
+    try:
+        frame_count = seconds * fps
+        for i in range(frame_count):
+            frame = np.full((600, 800, 3), 90, np.uint8)
+            cv2.rectangle(frame, (150, 60), (650, 560), (245, 245, 245), -1)
+            for line in range(1 + 12 * i // frame_count):
+                y = 110 + 34 * line
+                cv2.line(frame, (190, y), (600, y + 6), (30, 30, 30), 3)
+            writer.write(frame)
+    finally:
+        writer.release()
+
+
+def check_video(scratch: Path) -> str:
+    from academy_desktop.engine.homework.video import analyze_video
+
+    path = scratch / "homework.mp4"
+    _write_test_video(path)
+    result = analyze_video(path)
+    if result.get("rejection_code") == "INVALID_FORMAT" or not result.get("sampled_frames"):
+        raise CheckFailed(f"the test video could not be decoded: {result.get('reason')}")
+    if result["verdict"] != "wrote":
+        raise CheckFailed(f"the test video was judged {result['verdict']!r}, not 'wrote'")
+    return (
+        f"{result['sampled_frames']} of {result['total_frames']} frames sampled, "
+        f"verdict {result['verdict']} ({result['confidence']:.2f})"
+    )
+
+
 # --- running and reporting --------------------------------------------------------
 
 
@@ -326,6 +364,7 @@ def run_checks(
             test.run("onnx models", check_onnx)
             test.run("keyring", check_keyring)
             test.run("ocr", lambda: check_ocr(scratch))
+            test.run("homework video", lambda: check_video(scratch))
             if window_check is not None:
                 if ws is None:
                     test.run("main window", lambda: _raise("no workspace to show"))
