@@ -41,7 +41,8 @@ from academy_desktop.store import Workspace, grading  # noqa: E402
 from academy_desktop.store import exams as exam_service  # noqa: E402
 from academy_desktop.store.grading import COMMIT_PAGES  # noqa: E402
 from academy_desktop.store.models import Scan, Student  # noqa: E402
-from academy_desktop.store.review_queue import load_sheet, review_queue  # noqa: E402
+from academy_desktop.store.review_queue import review_queue  # noqa: E402
+from academy_desktop.store.review_sheet import load_sheet  # noqa: E402
 from academy_desktop.store.submissions import record_result, students_by_number  # noqa: E402
 
 QUESTIONS = 45

@@ -12,15 +12,8 @@ from academy_desktop.engine.result import FieldResult, PageResult
 from academy_desktop.engine.template.model import Bubble, Field
 from academy_desktop.store import exams, review
 from academy_desktop.store.models import Exam, Scan, Student, Submission
-from academy_desktop.store.review_queue import (
-    id_labels,
-    load_sheet,
-    progress,
-    review_queue,
-    toggle_value,
-    update_items,
-    value_choices,
-)
+from academy_desktop.store.review_queue import progress, review_queue, update_items
+from academy_desktop.store.review_sheet import id_labels, load_sheet, toggle_value, value_choices
 from academy_desktop.store.submissions import record_result
 
 BUNDLED = "kr-20q-5c-id8"

@@ -1,11 +1,7 @@
 """What the review screen shows: one sheet's data, and the queue of things to settle.
 
-* :func:`load_sheet` gathers everything a viewer needs for one submission into a
-  frozen :class:`SheetData`: the engine template, each answer's state (as read, as
-  it stands now, reviewed or not, the key's answers and the grade), the student,
-  the score, where the scan is and how the template maps onto it (the homography
-  the grader found), and the audit history. A viewer draws it and keeps no state
-  of its own: after a change it loads the sheet again.
+* :func:`~academy_desktop.store.review_sheet.load_sheet` (in ``review_sheet``)
+  gathers one sheet's data for a viewer.
 * :func:`review_queue` lists what a person must settle over an exam (or some of
   its submissions): every flagged answer (``meta.omr.status`` in
   :data:`~academy_desktop.engine.result.FLAGGED`) of a graded page, and a
@@ -25,23 +21,15 @@ someone to pick. Nothing here imports Qt.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime
-from pathlib import Path
-from typing import Any, Literal
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from academy_desktop.engine.answerkey import AnswerKey
 from academy_desktop.engine.result import FLAGGED
-from academy_desktop.engine.template.model import Field, Template
 from academy_desktop.store.exams import (
-    StoreError,
-    current_key,
-    current_key_version,
     exam_template,
 )
 from academy_desktop.store.models import (
@@ -53,336 +41,23 @@ from academy_desktop.store.models import (
     SubmissionAnswer,
     SubmissionStatus,
 )
-from academy_desktop.store.review import STUDENT_FIELD, history, in_effect
+from academy_desktop.store.review import STUDENT_FIELD
+from academy_desktop.store.review_sheet import (
+    ItemKind,
+    SheetData,
+    confirmed_student,
+    id_labels,
+    roster_size,
+    student_settled,
+)
 
 __all__ = [
     "STUDENT_FIELD",
-    "FieldState",
-    "HistoryEntry",
     "QueueItem",
-    "SheetData",
-    "id_labels",
-    "load_sheet",
     "progress",
     "review_queue",
-    "toggle_value",
     "update_items",
-    "value_choices",
 ]
-
-ItemKind = Literal["answer", "student"]
-StudentReason = Literal["unknown", "duplicate", "unclear"]
-
-
-# ------------------------------------------------------------------ values and bubbles
-
-
-def value_choices(f: Field, value: str) -> tuple[str, ...]:
-    """The bubble values that spell ``value`` on ``f`` in bubble order (``"24"`` ->
-    ``("2", "4")``); ``()`` for blank or a value the field cannot hold."""
-    text = value.strip().casefold()
-    if not text or text == f.empty_value.strip().casefold():
-        return ()
-    values = [v.casefold() for v in f.values]
-    if all(len(v) == 1 for v in values):  # the common case: one character per bubble
-        picked = tuple(f.values[j] for j, v in enumerate(values) if v in text)
-        return picked if "".join(picked).casefold() == text else ()
-
-    def walk(pos: int, first: int) -> list[int] | None:
-        if pos == len(text):
-            return []
-        for j in range(first, len(values)):
-            if values[j] and text.startswith(values[j], pos):
-                rest = walk(pos + len(values[j]), j + 1)
-                if rest is not None:
-                    return [j, *rest]
-        return None
-
-    found = walk(0, 0)
-    return tuple(f.values[j] for j in found) if found else ()
-
-
-def toggle_value(f: Field, current: str, choice: str) -> str:
-    """``current`` with the bubble ``choice`` marked or unmarked (bubble order kept)."""
-    chosen = set(value_choices(f, current))
-    chosen ^= {choice}
-    return "".join(v for v in f.values if v in chosen)
-
-
-def id_labels(t: Template) -> frozenset[str]:
-    """Labels that make up the student number: the join's digits and the join itself."""
-    if not t.student_id:
-        return frozenset()
-    return frozenset({t.student_id, *t.joins.get(t.student_id, ())})
-
-
-# ------------------------------------------------------------------ sheet data
-
-
-@dataclass(frozen=True)
-class FieldState:
-    """One answer of one sheet, as read and as it stands."""
-
-    label: str
-    answer: str  # as the engine read it
-    current_value: str  # after review
-    detected: tuple[str, ...]
-    marking: str  # blank | single | multi
-    confidence: float
-    status: str  # ok | blank | ambiguous | low_confidence | error (meta.omr)
-    reviewed: bool
-    key_answers: tuple[str, ...] = ()  # accepted answers of the current key
-    correct: bool | None = None  # None: not graded (no key for it)
-    points: float | None = None
-    max_points: float | None = None
-    provisional: bool = False
-
-    @property
-    def flagged(self) -> bool:
-        return self.status in FLAGGED
-
-    @property
-    def display_status(self) -> str:
-        """The colour the viewer gives it: ``reviewed`` once a person settled it, else
-        ``error``, ``multi`` (several marks), or the reader's status."""
-        if self.reviewed:
-            return "reviewed"
-        if self.status == "error":
-            return "error"
-        if self.marking == "multi":
-            return "multi"
-        return self.status if self.status in ("ok", "blank", *FLAGGED) else "error"
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    id: int
-    field: str
-    old_value: str
-    new_value: str
-    decided_by: str
-    decided_at: datetime | None
-    reason: str | None
-    in_effect: bool
-    is_undo: bool
-
-
-@dataclass(frozen=True)
-class SheetData:
-    """Everything the review screen draws for one submission (template units)."""
-
-    submission_id: int
-    exam_id: int
-    exam_title: str
-    template: Template
-    fields: dict[str, FieldState]
-    status: str
-    review_state: str
-    score: float | None
-    max_score: float | None
-    student_number_read: str | None
-    student_id: int | None
-    student_number: str | None
-    student_name: str | None
-    student_duplicate: bool  # another graded page of the exam has the same student
-    student_confirmed: bool  # a person's "student" decision is in effect
-    image_path: Path | None  # the scan as stored in the workspace
-    source_name: str
-    page: int  # 1-based page of the scan
-    homography: tuple[tuple[float, float, float], ...] | None  # template units -> image px
-    image_size: tuple[int, int] | None  # (width, height) of the graded grayscale image
-    rotation: int = 0
-    block_shifts: dict[str, tuple[float, float]] = field(default_factory=dict)
-    history: tuple[HistoryEntry, ...] = ()
-    rejection_code: str | None = None
-    roster_size: int = 0
-
-    @property
-    def graded(self) -> bool:
-        return self.status != SubmissionStatus.FAILED
-
-    @property
-    def id_unclear(self) -> bool:
-        labels = id_labels(self.template)
-        return any(f.flagged and not f.reviewed for lab, f in self.fields.items() if lab in labels)
-
-    @property
-    def student_reason(self) -> StudentReason | None:
-        """Why the student needs a person, or ``None``."""
-        if not self.graded:
-            return None
-        if self.student_id is None:
-            return "unknown" if self.roster_size else None
-        if self.student_duplicate:
-            return "duplicate"
-        if self.id_unclear:
-            return "unclear"
-        return None
-
-    @property
-    def student_settled(self) -> bool:
-        return _student_settled(
-            self.student_id, self.student_duplicate, self.id_unclear, self.student_confirmed
-        )
-
-    def field_history(self, label: str) -> list[HistoryEntry]:
-        return [h for h in self.history if h.field == label]
-
-    def shift(self, block: str) -> tuple[float, float]:
-        """The block's refined offset (template units) where the reader looked."""
-        return self.block_shifts.get(block, (0.0, 0.0))
-
-
-def _student_settled(
-    student_id: int | None, duplicate: bool, unclear: bool, confirmed: bool
-) -> bool:
-    if student_id is None:
-        return False
-    return confirmed or not (duplicate or unclear)
-
-
-_KEY_CACHE: dict[str, AnswerKey | None] = {}
-
-
-def _exam_key(exam: Exam) -> AnswerKey | None:
-    """The exam's current key, parsed once per key content (any workspace)."""
-    version = current_key_version(exam)
-    if version is None:
-        return None
-    text = json.dumps(version.content, sort_keys=True, ensure_ascii=False)
-    if text not in _KEY_CACHE:
-        if len(_KEY_CACHE) > 64:
-            _KEY_CACHE.clear()
-        _KEY_CACHE[text] = current_key(exam)
-    return _KEY_CACHE[text]
-
-
-def _history(decisions: list[ReviewDecision]) -> tuple[HistoryEntry, ...]:
-    active = in_effect(decisions)
-    return tuple(
-        HistoryEntry(
-            id=d.id,
-            field=d.field,
-            old_value=d.old_value or "",
-            new_value=d.new_value or "",
-            decided_by=d.decided_by,
-            decided_at=d.decided_at,
-            reason=d.reason,
-            in_effect=active[d.id],
-            is_undo=(d.reason or "").startswith("undo #"),
-        )
-        for d in decisions
-    )
-
-
-def _confirmed(decisions: Iterable[ReviewDecision]) -> bool:
-    """Whether an ordinary ``student`` decision is in effect."""
-    rows = [d for d in decisions if d.field == STUDENT_FIELD]
-    active = in_effect(rows)
-    return any(active[d.id] and not (d.reason or "").startswith("undo #") for d in rows)
-
-
-def _homography(alignment: dict[str, Any]) -> tuple[tuple[float, float, float], ...] | None:
-    h = alignment.get("homography")
-    try:
-        rows = tuple((float(r[0]), float(r[1]), float(r[2])) for r in h)  # type: ignore[union-attr]
-    except (TypeError, ValueError, IndexError):
-        return None
-    return rows if len(rows) == 3 else None
-
-
-def load_sheet(session: Session, submission_id: int, folder: Path | None = None) -> SheetData:
-    """The :class:`SheetData` of one submission; ``folder`` is the workspace folder
-    (scan paths are stored relative to it)."""
-    sub = session.get(Submission, submission_id)
-    if sub is None:
-        raise StoreError(
-            f"답안지를 찾을 수 없습니다: #{submission_id} / No such submission: #{submission_id}"
-        )
-    exam = sub.sheet_exam
-    template = exam_template(exam)
-    key = _exam_key(exam)
-    payload = sub.engine_payload or {}
-    grades: dict[str, Any] = payload.get("grades") or {}
-    fields: dict[str, FieldState] = {}
-    for a in sub.answers:
-        omr = a.meta.get("omr", {}) if a.meta else {}
-        item = key.items.get(a.label) if key is not None else None
-        grade = grades.get(a.label) or {}
-        fields[a.label] = FieldState(
-            label=a.label,
-            answer=a.answer,
-            current_value=a.current_value,
-            detected=tuple(omr.get("detected", ())),
-            marking=str(omr.get("marking", "blank" if not a.answer else "single")),
-            confidence=float(omr.get("confidence", 0.0) or 0.0),
-            status=str(omr.get("status", "ok")),
-            reviewed=a.reviewed,
-            key_answers=tuple(ans for ans, _ in item.accepted) if item is not None else (),
-            correct=grade.get("correct"),
-            points=grade.get("points"),
-            max_points=grade.get("max_points"),
-            provisional=bool(grade.get("provisional", False)),
-        )
-    decisions = history(session, sub.id)
-    duplicate = False
-    if sub.student_id is not None and sub.status != SubmissionStatus.FAILED:
-        others = session.scalar(
-            select(func.count())
-            .select_from(Submission)
-            .where(
-                Submission.exam_id == sub.exam_id,
-                Submission.student_id == sub.student_id,
-                Submission.status != SubmissionStatus.FAILED,
-                Submission.id != sub.id,
-            )
-        )
-        duplicate = bool(others)
-    alignment = payload.get("alignment") or {}
-    size = alignment.get("image_size")
-    shifts = {
-        str(name): (float(b.get("dx", 0.0)), float(b.get("dy", 0.0)))
-        for name, b in (alignment.get("blocks") or {}).items()
-        if isinstance(b, dict)
-    }
-    scan: Scan = sub.scan
-    image_path = Path(scan.stored_path)
-    if folder is not None and not image_path.is_absolute():
-        image_path = folder / image_path
-    student: Student | None = sub.student
-    return SheetData(
-        submission_id=sub.id,
-        exam_id=exam.id,
-        exam_title=exam.title,
-        template=template,
-        fields=fields,
-        status=sub.status,
-        review_state=sub.review_state,
-        score=sub.score,
-        max_score=sub.max_score,
-        student_number_read=sub.student_number_read,
-        student_id=sub.student_id,
-        student_number=student.number if student is not None else None,
-        student_name=student.name if student is not None else None,
-        student_duplicate=duplicate,
-        student_confirmed=_confirmed(decisions),
-        image_path=image_path,
-        source_name=scan.original_name,
-        page=sub.page,
-        homography=_homography(alignment),
-        image_size=(int(size[0]), int(size[1]))
-        if isinstance(size, list) and len(size) == 2
-        else None,
-        rotation=int(alignment.get("rotation", 0) or 0),
-        block_shifts=shifts,
-        history=_history(decisions),
-        rejection_code=sub.rejection_code,
-        roster_size=_roster_size(session),
-    )
-
-
-def _roster_size(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(Student)) or 0)
 
 
 # ------------------------------------------------------------------ the queue
@@ -481,7 +156,7 @@ def review_queue(
     by_sheet: dict[int, list[ReviewDecision]] = {}
     for d in decided:
         by_sheet.setdefault(d.submission_id, []).append(d)
-    roster = _roster_size(session)
+    roster = roster_size(session)
 
     items: list[QueueItem] = []
     unclear: set[int] = set()
@@ -497,7 +172,7 @@ def review_queue(
         )
     students: list[QueueItem] = []
     for sub_id, student_id, *_ in sheets:
-        confirmed = _confirmed(by_sheet.get(sub_id, ()))
+        confirmed = confirmed_student(by_sheet.get(sub_id, ()))
         duplicate = student_id is not None and student_id in shared
         is_unclear = sub_id in unclear
         if student_id is None:
@@ -512,7 +187,7 @@ def review_queue(
             reason = "confirmed"
         else:
             continue
-        settled = _student_settled(student_id, duplicate, is_unclear, confirmed)
+        settled = student_settled(student_id, duplicate, is_unclear, confirmed)
         students.append(
             QueueItem(sub_id, STUDENT_FIELD, "student", reason, 0.0, settled, who[sub_id])
         )

@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from academy_desktop.engine.template.model import Field
-from academy_desktop.store.review_queue import (
+from academy_desktop.store.review_queue import QueueItem
+from academy_desktop.store.review_sheet import (
     STUDENT_FIELD,
     FieldState,
     HistoryEntry,
-    QueueItem,
     SheetData,
     value_choices,
 )

@@ -19,7 +19,7 @@ from PySide6.QtGui import QImage
 from academy_desktop.engine.align.aligner import align, warp
 from academy_desktop.engine.manual import load_sheet_gray
 from academy_desktop.engine.template.model import Template
-from academy_desktop.store.review_queue import SheetData
+from academy_desktop.store.review_sheet import SheetData
 
 DISPLAY_WIDTH = 1600.0  # scene units across the template page (about 200 dpi on A4)
 

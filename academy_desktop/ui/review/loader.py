@@ -1,7 +1,7 @@
 """Sheets and pictures for the review screen, read in the background and kept in memory.
 
 A :class:`SheetLoader` reads each sheet's data
-(:func:`~academy_desktop.store.review_queue.load_sheet`) on the ``"db"`` lane and
+(:func:`~academy_desktop.store.review_sheet.load_sheet`) on the ``"db"`` lane and
 decodes and warps its picture
 (:func:`~academy_desktop.ui.review.images.load_sheet_image`) on the ``"work"`` lane.
 Both are cached (least recently used first out), and :meth:`SheetLoader.prefetch`
@@ -19,7 +19,8 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage, QPixmap
 
-from academy_desktop.store.review_queue import QueueItem, SheetData, load_sheet
+from academy_desktop.store.review_queue import QueueItem
+from academy_desktop.store.review_sheet import SheetData, load_sheet
 from academy_desktop.ui.context import AppContext
 from academy_desktop.ui.ops import BackgroundOp, OpState
 from academy_desktop.ui.review.images import SheetImage, load_sheet_image

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from academy_desktop.engine.template.model import Field
-from academy_desktop.store.review_queue import STUDENT_FIELD, FieldState, SheetData, value_choices
+from academy_desktop.store.review_sheet import STUDENT_FIELD, FieldState, SheetData, value_choices
 from academy_desktop.ui.review.images import display_scale
 
 # Status colours: readable on white paper and over black ink alike.

@@ -45,12 +45,11 @@ from academy_desktop.engine.template.model import Field
 from academy_desktop.store.review_queue import (
     STUDENT_FIELD,
     QueueItem,
-    SheetData,
     progress,
     review_queue,
-    toggle_value,
     update_items,
 )
+from academy_desktop.store.review_sheet import SheetData, toggle_value
 from academy_desktop.ui.context import AppContext
 from academy_desktop.ui.ops import BackgroundOp, OpState
 from academy_desktop.ui.review.commands import Decision

@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from academy_desktop.store.review_queue import STUDENT_FIELD, SheetData, load_sheet
+from academy_desktop.store.review_sheet import STUDENT_FIELD, SheetData, load_sheet
 from academy_desktop.ui.context import AppContext
 from academy_desktop.ui.ops import BackgroundOp, OpState
 from academy_desktop.ui.review.commands import Decision, DecisionCommand, Direction, apply_step
