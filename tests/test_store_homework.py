@@ -251,3 +251,48 @@ def test_reanalysis_keeps_a_persons_verdict(ws: Workspace, tmp_path: Path) -> No
         n_frames = len(s.scalars(select(HomeworkFrame)).all())
     assert (c.verdict, c.engine_verdict, c.review_state) == ("little_writing", "no_writing", "done")
     assert n_frames == 2  # the old pictures were replaced, not added to
+
+
+def test_export_lists_the_class_with_who_did_not_hand_in(ws: Workspace, tmp_path: Path) -> None:
+    import csv
+
+    from openpyxl import load_workbook
+
+    from academy_desktop.store.homework_export import export_homework
+
+    with ws.write() as s:
+        s.add(Student(number="20240105", name="박지훈", class_name="중2A"))
+        for st in s.scalars(select(Student)):
+            st.class_name = "중2A"
+        hw_id = create_homework(s, "숙제 6", group_name="중2A").id
+    batch = prepare(ws, hw_id, _files(tmp_path, ["20240101_a.mp4", "20240103_b.mp4", "x_c.mp4"]))
+    list(
+        run(
+            ws,
+            batch,
+            analyse=fake_analyse(
+                {"_a": ("wrote", 0.9), "_b": ("no_writing", 0.6), "_c": ("wrote", 0.9)}
+            ),
+        )
+    )
+    with ws.read() as s:
+        n = export_homework(s, hw_id, "csv", tmp_path / "hw.csv")
+        export_homework(s, hw_id, "xlsx", tmp_path / "hw.xlsx")
+    with (tmp_path / "hw.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    assert n == 4 and len(rows) == 5
+    by_name = {r[1]: r for r in rows[1:]}
+    assert by_name["김민수"][3] == "했음 / wrote"
+    assert (
+        by_name["이서연"][3] == "안 함 / no writing"
+        and by_name["이서연"][4] == "확인 필요 / to check"
+    )
+    assert by_name["박지훈"][3] == "미제출 / not submitted"
+    assert rows[-1][0] == "" and rows[-1][8] == "x_c.mp4"  # the file no student was matched to
+    book = load_workbook(tmp_path / "hw.xlsx")
+    sheet = book.active
+    assert sheet is not None
+    cells = {sheet.cell(r, 2).value: sheet.cell(r, 4) for r in range(3, sheet.max_row + 1)}
+    assert cells["박지훈"].fill.fgColor.rgb.endswith("F8D0D0")  # not submitted: light red
+    assert cells["이서연"].fill.fgColor.rgb.endswith("FFF2A8")  # to check: yellow
+    book.close()

@@ -9,6 +9,7 @@ The same store services as the window's homework page::
     main.py assignment resume "3단원 풀이"
     main.py assignment show "3단원 풀이" [--filter review] [--json]
     main.py assignment confirm "3단원 풀이" [--submission ID ...]
+    main.py assignment export "3단원 풀이" --out 3단원.xlsx [--format csv]
 
 Verdicts and students are changed with ``main.py review set --submission ID --field
 verdict --value no_writing`` (or ``--field student``) and undone with ``review undo``:
@@ -82,6 +83,11 @@ def add_parsers(
     show.add_argument("name")
     show.add_argument("--filter", choices=FILTERS, default="all")
     show.add_argument("--json", action="store_true", help="print JSON lines")
+    export = sub.add_parser("export", help="the class list: verdicts, and who did not hand in")
+    common(export)
+    export.add_argument("name")
+    export.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    export.add_argument("--out", type=Path, required=True, metavar="FILE")
     confirm = sub.add_parser(
         "confirm", help="confirm the engine's verdicts that are sure (or the given submissions)"
     )
@@ -148,6 +154,14 @@ def run(args: argparse.Namespace, out: TextIO, open_workspace: Callable[..., Any
             return _analyse(ws, args, out)
         elif command == "show":
             _show(ws, args, out)
+        elif command == "export":
+            from academy_desktop.store.homework_export import export_homework
+
+            with ws.read() as s:
+                rows = export_homework(
+                    s, store.get_homework(s, args.name).id, args.format, args.out
+                )
+            out.write(f"내보냄 / Exported {rows} rows to {args.out}\n")
         else:
             _confirm(ws, args, out)
     return EXIT_OK
