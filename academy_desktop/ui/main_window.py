@@ -46,6 +46,8 @@ from academy_desktop.ui.exam_setup.mapping_dialog import MappingDialog
 from academy_desktop.ui.exam_setup.new_exam_dialog import NewExamDialog
 from academy_desktop.ui.exam_setup.roster_dialog import RosterImportDialog
 from academy_desktop.ui.export_actions import ExportActions
+from academy_desktop.ui.homework.page import HomeworkPage
+from academy_desktop.ui.homework.sync_actions import send_homework_now
 from academy_desktop.ui.icons import icon
 from academy_desktop.ui.rejected import RejectedPanel
 from academy_desktop.ui.results_view import ResultsPanel
@@ -178,8 +180,9 @@ class MainWindow(QMainWindow):
         self.drop_zone = DropZone(self)
         self.exam_page = ExamPage(ctx, self.export, self)
         self.review = ReviewScreen(ctx, self)
+        self.homework_page = HomeworkPage(ctx, self)
         self.stack = QStackedWidget(self)
-        for page in (self.drop_zone, self.exam_page, self.review):
+        for page in (self.drop_zone, self.exam_page, self.review, self.homework_page):
             self.stack.addWidget(page)
         self.batch = BatchController(ctx, self)
         self.batch_panel = BatchPanel(self.batch, self)
@@ -316,6 +319,13 @@ class MainWindow(QMainWindow):
         self.sidebar.exam_selected.connect(self.sync.set_exam)
         self.sync.items_changed.connect(self.exam_page.results.model.refresh_server_states)
         self.exam_page.results.send_requested.connect(self.sync.send_sheets_now)
+        hw, hw_page = self.sidebar.homework, self.homework_page
+        hw.homework_selected.connect(self.select_homework)
+        hw_page.changed.connect(lambda _id: hw.refresh())
+        hw_page.edit_requested.connect(lambda _id: hw.edit_current())
+        hw_page.send_requested.connect(
+            lambda hid: send_homework_now(self.sync, hid, hw_page.show_sent)
+        )
 
     def retranslate(self) -> None:
         self.setWindowTitle(APP_NAME)
@@ -361,9 +371,20 @@ class MainWindow(QMainWindow):
     def _show_page(self) -> None:
         if self.stack.currentWidget() is self.review:
             return
-        self.stack.setCurrentWidget(self.exam_page if self.exam_id is not None else self.drop_zone)
+        homework = self.homework_page if self.homework_page.homework_id is not None else None
+        self.stack.setCurrentWidget(
+            self.exam_page if self.exam_id is not None else homework or self.drop_zone
+        )
+
+    def select_homework(self, homework_id: int | None) -> None:
+        self.homework_page.show_homework(homework_id)
+        if homework_id is not None:
+            self.stack.setCurrentWidget(self.homework_page)
+        self._show_page()
 
     def select_exam(self, exam_id: int | None) -> None:
+        if exam_id is not None:
+            self.homework_page.show_homework(None)
         self.exam_id = exam_id
         if self.stack.currentWidget() is self.review:
             self.stack.setCurrentWidget(self.exam_page)
@@ -577,7 +598,7 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.batch.running:
+        if self.batch.running or self.homework_page.batch.running:
             answer = QMessageBox.question(
                 self,
                 APP_NAME,
@@ -593,6 +614,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
             self.batch.cancel()
+            self.homework_page.batch.cancel()
         self.sync.shutdown()
         self.ctx.runner.shutdown()
         event.accept()

@@ -1,4 +1,6 @@
-"""The sidebar: the workspace's exams, newest first, with how many sheets wait for review."""
+"""The sidebar: the workspace's exams, newest first, with how many sheets wait for review;
+under them the homework assignments (:mod:`academy_desktop.ui.homework.sidebar_section`).
+One exam or one homework is selected at a time."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from academy_desktop.store.exams import ExamSummary, list_exams
 from academy_desktop.ui.context import AppContext
+from academy_desktop.ui.homework.sidebar_section import HomeworkSidebarSection
 
 EXAM_ID = Qt.ItemDataRole.UserRole
 
@@ -42,6 +45,10 @@ class ExamSidebar(QWidget):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty)
         layout.addWidget(self.new_button)
+        self.homework = HomeworkSidebarSection(ctx, self)
+        self.homework.homework_selected.connect(self._homework_selected)
+        layout.addSpacing(8)
+        layout.addWidget(self.homework, 1)
         self._exams: list[ExamSummary] = []
         ctx.signals.exams_changed.connect(self.refresh)
         self.retranslate()
@@ -56,6 +63,7 @@ class ExamSidebar(QWidget):
         with self._ctx.workspace.read() as s:
             self._exams = list_exams(s)
         self._fill()
+        self.homework.refresh()
 
     def _label(self, e: ExamSummary) -> str:
         first = e.title if e.exam_date is None else f"{e.title}  ·  {e.exam_date:%Y-%m-%d}"
@@ -95,5 +103,11 @@ class ExamSidebar(QWidget):
                 return
         self.list.setCurrentRow(-1)
 
+    def _homework_selected(self, homework_id: int | None) -> None:
+        if homework_id is not None and self.list.currentItem() is not None:
+            self.list.setCurrentRow(-1)  # says exam_selected(None)
+
     def _current_changed(self, current: QListWidgetItem | None, _prev: object) -> None:
+        if current is not None:
+            self.homework.clear_selection()
         self.exam_selected.emit(None if current is None else int(current.data(EXAM_ID)))

@@ -399,6 +399,25 @@
     </message>
 </context>
 <context>
+    <name>DropArea</name>
+    <message>
+        <source>Drop the students' homework here: videos (mp4, mov), photos (jpg, png), PDFs or whole folders.</source>
+        <translation>학생들의 숙제를 여기에 끌어다 놓으세요: 동영상(mp4, mov), 사진(jpg, png), PDF 또는 폴더째로.</translation>
+    </message>
+    <message>
+        <source>Add files…</source>
+        <translation>파일 추가…</translation>
+    </message>
+    <message>
+        <source>Add homework files</source>
+        <translation>숙제 파일 추가</translation>
+    </message>
+    <message>
+        <source>Homework ({patterns});;All files (*)</source>
+        <translation>숙제 파일 ({patterns});;모든 파일 (*)</translation>
+    </message>
+</context>
+<context>
     <name>DropZone</name>
     <message>
         <source>Drop scanned answer sheets here</source>
@@ -536,6 +555,532 @@
     <message>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
+    </message>
+</context>
+<context>
+    <name>Homework</name>
+    <message>
+        <source>p{n} first</source>
+        <translation>{n}쪽 처음</translation>
+    </message>
+    <message>
+        <source>p{n} last</source>
+        <translation>{n}쪽 마지막</translation>
+    </message>
+    <message>
+        <source>p{n}</source>
+        <translation>{n}쪽</translation>
+    </message>
+    <message>
+        <source>Loading pictures…</source>
+        <translation>사진 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>No pictures</source>
+        <translation>사진 없음</translation>
+    </message>
+    <message>
+        <source>Click to see it larger</source>
+        <translation>클릭하면 크게 봅니다</translation>
+    </message>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ 이전</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>다음 ▶</translation>
+    </message>
+    <message>
+        <source>No timeline</source>
+        <translation>기록 없음</translation>
+    </message>
+    <message>
+        <source>Writing</source>
+        <translation>쓰기</translation>
+    </message>
+    <message>
+        <source>Calculation</source>
+        <translation>계산</translation>
+    </message>
+    <message>
+        <source>Ink on the page</source>
+        <translation>종이 위 글씨 양</translation>
+    </message>
+    <message>
+        <source>Page turn</source>
+        <translation>쪽 넘김</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>점수</translation>
+    </message>
+    <message>
+        <source>Ink</source>
+        <translation>글씨 양</translation>
+    </message>
+    <message>
+        <source>Page {n}: writing {w}, calculation {c}</source>
+        <translation>{n}쪽: 쓰기 {w}, 계산 {c}</translation>
+    </message>
+    <message>
+        <source>{time}: ink {ink} of the page</source>
+        <translation>{time}: 글씨 양 종이의 {ink}</translation>
+    </message>
+    <message>
+        <source>Page {n}</source>
+        <translation>{n}쪽</translation>
+    </message>
+    <message>
+        <source>Writing and calculation scores for {n} pages.</source>
+        <translation>{n}쪽의 쓰기 점수와 계산 점수.</translation>
+    </message>
+    <message>
+        <source>Ink over {duration}: from {start} to {end} of the page, {pages} pages.</source>
+        <translation>{duration} 동안의 글씨 양: 종이의 {start}에서 {end}까지, {pages}쪽.</translation>
+    </message>
+    <message>
+        <source>Wrote</source>
+        <translation>글씨 씀</translation>
+    </message>
+    <message>
+        <source>Little writing</source>
+        <translation>조금 씀</translation>
+    </message>
+    <message>
+        <source>No writing</source>
+        <translation>안 씀</translation>
+    </message>
+    <message>
+        <source>Unreadable</source>
+        <translation>판독 불가</translation>
+    </message>
+    <message>
+        <source>Not analysed yet</source>
+        <translation>분석 전</translation>
+    </message>
+    <message>
+        <source>Real writing was seen: ink grew on the page.</source>
+        <translation>실제로 글씨를 썼습니다: 종이 위 글씨가 늘었습니다.</translation>
+    </message>
+    <message>
+        <source>Only a little ink was added.</source>
+        <translation>글씨가 조금만 늘었습니다.</translation>
+    </message>
+    <message>
+        <source>No writing was seen (nothing added, or a still picture).</source>
+        <translation>글씨를 쓰는 모습이 없습니다(늘어난 글씨가 없거나 정지 화면).</translation>
+    </message>
+    <message>
+        <source>The file could not be judged (too dark, blurred, too short…).</source>
+        <translation>파일로 판단할 수 없습니다(너무 어둡거나, 흐리거나, 너무 짧음 등).</translation>
+    </message>
+    <message>
+        <source>The file has not been analysed yet.</source>
+        <translation>아직 분석하지 않은 파일입니다.</translation>
+    </message>
+</context>
+<context>
+    <name>HomeworkBatchPanel</name>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>숨기기</translation>
+    </message>
+    <message>
+        <source>Not analysed (files that cannot be used):</source>
+        <translation>분석하지 않은 파일 (사용할 수 없는 파일):</translation>
+    </message>
+    <message>
+        <source>about {s} s left</source>
+        <translation>약 {s}초 남음</translation>
+    </message>
+    <message>
+        <source>about {m} min left</source>
+        <translation>약 {m}분 남음</translation>
+    </message>
+    <message>
+        <source>Analysis stopped: {error}</source>
+        <translation>분석이 중단되었습니다: {error}</translation>
+    </message>
+    <message>
+        <source>Cancelled: {done} of {total} files analysed and kept. The rest can be resumed.</source>
+        <translation>취소됨: {total}개 중 {done}개를 분석해 저장했습니다. 나머지는 이어서 분석할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>These files were analysed before: nothing new to analyse ({n} files).</source>
+        <translation>이미 분석한 파일입니다. 새로 분석할 것이 없습니다 (파일 {n}개).</translation>
+    </message>
+    <message>
+        <source>Nothing to analyse.</source>
+        <translation>분석할 파일이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Done: {n} files analysed, {check} to check.</source>
+        <translation>완료: 파일 {n}개 분석, 확인 필요 {check}개.</translation>
+    </message>
+    <message>
+        <source>{n} were analysed before and left as they are.</source>
+        <translation>{n}개는 이미 분석한 파일이라 그대로 두었습니다.</translation>
+    </message>
+    <message>
+        <source>Copying the files into the workspace…</source>
+        <translation>작업 폴더로 파일을 복사하는 중…</translation>
+    </message>
+    <message>
+        <source>Preparing the files…</source>
+        <translation>파일을 준비하는 중…</translation>
+    </message>
+    <message>
+        <source>Analysing {n} files: {done} done</source>
+        <translation>파일 {n}개 분석 중: {done}개 완료</translation>
+    </message>
+    <message>
+        <source>File {i} of {n}: {name}</source>
+        <translation>{n}개 중 {i}번째 파일: {name}</translation>
+    </message>
+</context>
+<context>
+    <name>HomeworkCardWidget</name>
+    <message>
+        <source>{name} ({number})</source>
+        <translation>{name} ({number})</translation>
+    </message>
+    <message>
+        <source>Change student…</source>
+        <translation>학생 변경…</translation>
+    </message>
+    <message>
+        <source>No student</source>
+        <translation>학생 없음</translation>
+    </message>
+    <message>
+        <source>Pick student…</source>
+        <translation>학생 지정…</translation>
+    </message>
+    <message>
+        <source>To check</source>
+        <translation>확인 필요</translation>
+    </message>
+    <message>
+        <source>The analysis is unsure: a person should look at this one.</source>
+        <translation>분석 결과가 확실하지 않습니다. 선생님이 직접 확인해 주세요.</translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation>동영상</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>사진</translation>
+    </message>
+    <message>
+        <source>confidence {pct}%</source>
+        <translation>확신도 {pct}%</translation>
+    </message>
+    <message>
+        <source>checked by {who}</source>
+        <translation>{who} 확인</translation>
+    </message>
+    <message>
+        <source>the analysis said: {verdict}</source>
+        <translation>분석 판정: {verdict}</translation>
+    </message>
+    <message>
+        <source>Not analysed yet: resume the batch to analyse it.</source>
+        <translation>아직 분석하지 않았습니다. 이어서 분석하기를 눌러 주세요.</translation>
+    </message>
+    <message>
+        <source>OCR text</source>
+        <translation>인식된 글자(OCR)</translation>
+    </message>
+    <message>
+        <source>Confirm (Enter)</source>
+        <translation>확인 (Enter)</translation>
+    </message>
+    <message>
+        <source>Keep the analysis' verdict as the staff decision</source>
+        <translation>분석 판정을 그대로 선생님 판정으로 확정합니다</translation>
+    </message>
+    <message>
+        <source>Change verdict</source>
+        <translation>판정 변경</translation>
+    </message>
+    <message>
+        <source>Keys 1-4 choose a verdict</source>
+        <translation>숫자 키 1-4로 판정을 고릅니다</translation>
+    </message>
+    <message>
+        <source>Change with a reason…</source>
+        <translation>사유와 함께 변경…</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>실행 취소</translation>
+    </message>
+    <message>
+        <source>Undo this card's last decision (Ctrl+Z)</source>
+        <translation>이 제출물의 마지막 판정 되돌리기 (Ctrl+Z)</translation>
+    </message>
+</context>
+<context>
+    <name>HomeworkDialog</name>
+    <message>
+        <source>Edit homework</source>
+        <translation>숙제 수정</translation>
+    </message>
+    <message>
+        <source>New homework</source>
+        <translation>새 숙제</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>숙제 이름</translation>
+    </message>
+    <message>
+        <source>e.g. Unit 3 practice, pages 12-15</source>
+        <translation>예: 3단원 연습문제 12-15쪽</translation>
+    </message>
+    <message>
+        <source>Due date</source>
+        <translation>마감일</translation>
+    </message>
+    <message>
+        <source>Has a due date</source>
+        <translation>마감일 있음</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>반</translation>
+    </message>
+    <message>
+        <source>e.g. Middle 2 A (optional)</source>
+        <translation>예: 중2 A반 (선택)</translation>
+    </message>
+    <message>
+        <source>Server homework id</source>
+        <translation>서버 숙제 ID</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>선택</translation>
+    </message>
+    <message>
+        <source>The homework's id on the academy server, for sending results. It can be set later.</source>
+        <translation>결과를 보낼 때 쓰는 학원 서버의 숙제 ID입니다. 나중에 입력해도 됩니다.</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>저장</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>만들기</translation>
+    </message>
+    <message>
+        <source>The server homework id is a whole number above 0.</source>
+        <translation>서버 숙제 ID는 0보다 큰 정수입니다.</translation>
+    </message>
+    <message>
+        <source>Enter a title.</source>
+        <translation>숙제 이름을 입력해 주세요.</translation>
+    </message>
+</context>
+<context>
+    <name>HomeworkPage</name>
+    <message>
+        <source>Edit…</source>
+        <translation>수정…</translation>
+    </message>
+    <message>
+        <source>Send to server</source>
+        <translation>서버로 보내기</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>이어서 채점</translation>
+    </message>
+    <message>
+        <source>Match files to students by a file-name pattern (advanced)</source>
+        <translation>파일 이름 규칙으로 학생 연결 (고급)</translation>
+    </message>
+    <message>
+        <source>Leave empty to match automatically: a student number or a roster name in the file name. A pattern is a regular expression with a group (?P&lt;number&gt;…) or (?P&lt;name&gt;…), e.g. (?P&lt;number&gt;\d+)_ for 20240101_숙제.mp4.</source>
+        <translation>비워 두면 파일 이름 속 학번이나 명단의 이름으로 자동 연결합니다. 규칙은 (?P&lt;number&gt;…) 또는 (?P&lt;name&gt;…) 그룹이 있는 정규식입니다. 예: 20240101_숙제.mp4에는 (?P&lt;number&gt;\d+)_</translation>
+    </message>
+    <message>
+        <source>Due {date}</source>
+        <translation>마감 {date}</translation>
+    </message>
+    <message>
+        <source>No due date</source>
+        <translation>마감일 없음</translation>
+    </message>
+    <message>
+        <source>Class {name}</source>
+        <translation>{name}</translation>
+    </message>
+    <message>
+        <source>Server homework id {id}</source>
+        <translation>서버 숙제 ID {id}</translation>
+    </message>
+    <message>
+        <source>Not linked to the server</source>
+        <translation>서버와 연결되지 않음</translation>
+    </message>
+    <message>
+        <source>{n} files</source>
+        <translation>{n}개 제출</translation>
+    </message>
+    <message>
+        <source>{n} to check</source>
+        <translation>확인 필요 {n}</translation>
+    </message>
+    <message>
+        <source>{n} without a student</source>
+        <translation>학생 미지정 {n}</translation>
+    </message>
+    <message>
+        <source>{n} not analysed</source>
+        <translation>{n}개 분석 전</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>전체</translation>
+    </message>
+    <message>
+        <source>To check</source>
+        <translation>확인 필요</translation>
+    </message>
+    <message>
+        <source>No student</source>
+        <translation>학생 없음</translation>
+    </message>
+    <message>
+        <source>Files the analysis was unsure about and nobody has checked yet</source>
+        <translation>분석 결과가 확실하지 않고 아직 아무도 확인하지 않은 제출물</translation>
+    </message>
+    <message>
+        <source>No files yet. Drop the students' videos or photos above.</source>
+        <translation>아직 제출물이 없습니다. 학생들의 동영상이나 사진을 위에 끌어다 놓으세요.</translation>
+    </message>
+    <message>
+        <source>No files match this filter.</source>
+        <translation>이 조건에 맞는 제출물이 없습니다.</translation>
+    </message>
+    <message>
+        <source>{n} files were not analysed last time. The files already analysed are kept.</source>
+        <translation>지난번에 파일 {n}개를 분석하지 못했습니다. 이미 분석한 파일은 그대로 있습니다.</translation>
+    </message>
+    <message>
+        <source>Resume {n} unfinished files</source>
+        <translation>남은 파일 {n}개 이어서 분석</translation>
+    </message>
+    <message>
+        <source>Sending homework to the server is not available in this version yet.</source>
+        <translation>이 버전에서는 아직 숙제를 서버로 보낼 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Put the analysed files of this homework in the outbox and send them now</source>
+        <translation>이 숙제의 분석된 제출물을 보낼 목록에 넣고 지금 보냅니다</translation>
+    </message>
+    <message>
+        <source>This is not a valid pattern.</source>
+        <translation>올바른 규칙이 아닙니다.</translation>
+    </message>
+    <message>
+        <source>The pattern needs a group (?P&lt;number&gt;…) or (?P&lt;name&gt;…).</source>
+        <translation>규칙에 (?P&lt;number&gt;…) 또는 (?P&lt;name&gt;…) 그룹이 있어야 합니다.</translation>
+    </message>
+    <message>
+        <source>Files are being analysed. Wait for them to finish or cancel first.</source>
+        <translation>파일을 분석하고 있습니다. 끝날 때까지 기다리거나 먼저 취소해 주세요.</translation>
+    </message>
+    <message>
+        <source>Fix the file-name pattern first, or clear it.</source>
+        <translation>파일 이름 규칙을 먼저 고치거나 지워 주세요.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>저장 중…</translation>
+    </message>
+    <message>
+        <source>Nothing to undo on this card.</source>
+        <translation>이 제출물에는 되돌릴 판정이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Undone.</source>
+        <translation>되돌렸습니다.</translation>
+    </message>
+    <message>
+        <source>Student set.</source>
+        <translation>학생을 지정했습니다.</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>저장했습니다.</translation>
+    </message>
+    <message>
+        <source>The file name fits: {who}</source>
+        <translation>파일 이름에 맞는 학생: {who}</translation>
+    </message>
+    <message>
+        <source>The files are in the outbox.</source>
+        <translation>제출물을 보낼 목록에 넣었습니다.</translation>
+    </message>
+    <message>
+        <source>{n} files put in the outbox; {held} held until checked.</source>
+        <translation>{n}개를 보낼 목록에 넣었습니다. {held}개는 확인될 때까지 보류됩니다.</translation>
+    </message>
+</context>
+<context>
+    <name>HomeworkSidebarSection</name>
+    <message>
+        <source>Homework</source>
+        <translation>숙제</translation>
+    </message>
+    <message>
+        <source>New homework…</source>
+        <translation>새 숙제…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>수정…</translation>
+    </message>
+    <message>
+        <source>Change the selected homework's title, due date, class or server id</source>
+        <translation>선택한 숙제의 이름, 마감일, 반, 서버 ID 변경</translation>
+    </message>
+    <message>
+        <source>No homework yet. Create one, then drop the students' videos or photos on it.</source>
+        <translation>아직 숙제가 없습니다. 숙제를 만든 다음 학생들의 동영상이나 사진을 끌어다 놓으세요.</translation>
+    </message>
+    <message>
+        <source>due {date}</source>
+        <translation>마감 {date}</translation>
+    </message>
+    <message>
+        <source>{n} files</source>
+        <translation>{n}개 제출</translation>
+    </message>
+    <message>
+        <source>{n} to check</source>
+        <translation>확인 필요 {n}</translation>
+    </message>
+    <message>
+        <source>{n} not analysed</source>
+        <translation>{n}개 분석 전</translation>
+    </message>
+    <message>
+        <source>Class: {name}</source>
+        <translation>반: {name}</translation>
+    </message>
+    <message>
+        <source>Server homework id: {id}</source>
+        <translation>서버 숙제 ID: {id}</translation>
     </message>
 </context>
 <context>
@@ -1097,6 +1642,25 @@ Every sheet graded so far is saved. The rest can be resumed the next time you op
     <message>
         <source>{n} answers, ready.</source>
         <translation>정답 {n}개, 사용할 수 있습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <source>Change the verdict</source>
+        <translation>판정 변경</translation>
+    </message>
+    <message>
+        <source>e.g. the second page is in another file</source>
+        <translation>예: 두 번째 장은 다른 파일에 있음</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>판정</translation>
+    </message>
+    <message>
+        <source>Reason (optional)</source>
+        <translation>사유 (선택)</translation>
     </message>
 </context>
 <context>
