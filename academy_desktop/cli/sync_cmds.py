@@ -5,7 +5,8 @@
     main.py login --server URL [--username NAME] [--password-stdin | --token [--token-stdin]]
     main.py exam map --workspace DIR --exam NAME [--target-id N] [--sheet-id N]
                      [--questions FILE.csv|xlsx] [--question 7=9007 ...]
-    main.py sync --workspace DIR [--exam NAME] [--server URL] [--wait] [--requeue]
+    main.py sync --workspace DIR [--exam NAME] [--homework TITLE] [--server URL] [--wait]
+                 [--requeue] [--list]
 
 ``sync`` takes its token from ``ACADEMY_TOKEN`` or the OS keyring (``login``), prints
 progress and a summary (sent, already on the server, waiting, needs attention) and
@@ -78,9 +79,14 @@ def add_parsers(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--token-stdin", action="store_true", help="with --token: read it from stdin"
     )
 
-    sync = subparsers.add_parser("sync", help="서버로 보내기 / send graded sheets to the server")
+    sync = subparsers.add_parser(
+        "sync", help="서버로 보내기 / send graded sheets and homework to the server"
+    )
     _common(sync)
     sync.add_argument("--exam", metavar="NAME", help="first mark every graded sheet ready")
+    sync.add_argument(
+        "--homework", metavar="TITLE", help="first mark every analysed homework file ready"
+    )
     sync.add_argument("--server", metavar="URL", help="server address (default: settings)")
     sync.add_argument(
         "--wait", action="store_true", help="also wait until the server has processed each sheet"
@@ -315,6 +321,7 @@ def _sync_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from academy_desktop.cli.store_cmds import open_workspace
     from academy_desktop.engine.progress import TaskState
     from academy_desktop.store import exams
+    from academy_desktop.store.homework import get_homework
     from academy_desktop.sync import outbox
     from academy_desktop.sync.auth import AuthState
     from academy_desktop.sync.errors import ServerRejected
@@ -329,10 +336,12 @@ def _sync_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             with ws.write() as s:
                 exam = exams.get_exam(s, args.exam)
                 marked = outbox.mark_exam_ready(s, exam.id)
-            out.write(
-                f"보낼 준비 / Marked ready: {marked.added} new, {marked.already} already in "
-                f"the outbox, {marked.held} held\n"
-            )
+            _print_marked(marked, out)
+        if args.homework:
+            with ws.write() as s:
+                homework = get_homework(s, args.homework)
+                marked = outbox.mark_homework_ready(s, homework.id)
+            _print_marked(marked, out)
         if args.requeue:
             with ws.write() as s:
                 n = outbox.requeue(s)
@@ -381,6 +390,13 @@ def _sync_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_ATTENTION if counts.needs_attention else EXIT_OK
 
 
+def _print_marked(marked: Any, out: TextIO) -> None:
+    out.write(
+        f"보낼 준비 / Marked ready: {marked.added} new, {marked.already} already in "
+        f"the outbox, {marked.held} held\n"
+    )
+
+
 def _print_summary(summary: Any, counts: Any, out: TextIO) -> None:
     already = max(0, counts.sent - summary.posted)
     lost = (
@@ -407,7 +423,10 @@ def _print_attention(session: Any, out: TextIO, *, include_held: bool) -> None:
     for item in outbox.attention_list(session, include_held=include_held):
         who = " ".join(x for x in (item.student_number, item.student_name) if x) or "-"
         reason = item.reason.replace("\n", "\n    ")
-        out.write(f"  #{item.submission_id} {item.exam_title} {who} [{item.kind}]: {reason}\n")
+        title = item.exam_title
+        if item.target_type == "homework":
+            title = f"숙제 / homework '{title}'"
+        out.write(f"  #{item.submission_id} {title} {who} [{item.kind}]: {reason}\n")
 
 
 __all__ = [

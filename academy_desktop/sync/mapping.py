@@ -4,6 +4,7 @@
   question to its ``exam_question_id`` (the server never takes a question number).
 * A student maps to an ``enrollment_id`` (roster import ``--map ...,enrollment_id=COL``,
   or :func:`set_enrollment_ids`).
+* A homework maps to the server's homework id (:func:`set_homework_target`).
 
 :func:`read_question_ids` reads the CSV/xlsx the server staff export: a header row
 with a question column (``number``, ``문항``, ``번호``, ``label`` ...) and an id column
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from academy_desktop.engine.keytable import read_rows
 from academy_desktop.store.exams import StoreError, set_mapping
+from academy_desktop.store.homework import update_homework
 from academy_desktop.store.models import Exam, QuestionMapping, Student, Submission
 from academy_desktop.sync import outbox
 
@@ -338,6 +340,13 @@ def set_enrollment_ids(session: Session, ids: Mapping[str, int]) -> int:
     return changed
 
 
+def set_homework_target(session: Session, homework_id: int, target_id: int | None) -> int:
+    """Set (``None``: clear) the homework's server id, on its files not sent yet too,
+    and release the held outbox items the change completes; returns how many."""
+    update_homework(session, homework_id, target_id=target_id)
+    return outbox.recheck_held(session, homework_id=homework_id)
+
+
 __all__ = [
     "MappingError",
     "MappingStatus",
@@ -347,4 +356,5 @@ __all__ = [
     "read_question_ids",
     "set_enrollment_ids",
     "set_exam_mapping",
+    "set_homework_target",
 ]

@@ -1,5 +1,9 @@
 """The durable outbox: which sheets go to the server, and where each one stands.
 
+An item is an OMR sheet (:mod:`academy_desktop.sync.payload`) or a homework video or
+photo (:mod:`academy_desktop.sync.homework_payload`): both wait, are held, sent,
+looked up and polled the same way.
+
 One :class:`~academy_desktop.store.models.OutboxItem` per submission, in the workspace
 database, with the seed job queue's semantics: ``attempt_count``, ``max_attempts``,
 ``next_run_at`` and a backoff of ``min(120, 2 ** (attempt - 1) * 2)`` seconds.
@@ -17,7 +21,9 @@ States (:class:`~academy_desktop.store.models.OutboxState`):
 
 Every function takes a session inside the caller's transaction; each runner step is
 its own short transaction (:mod:`academy_desktop.sync.runner`), so a ``kill -9``
-loses at most the step in progress. Nothing here talks to the network.
+loses at most the step in progress. The steps themselves are in
+:mod:`academy_desktop.sync.outbox_steps` (re-exported here). Nothing here talks to
+the network.
 """
 
 from __future__ import annotations
@@ -25,14 +31,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from academy_desktop.store.models import (
     Exam,
+    Homework,
     OutboxItem,
     OutboxState,
     QuestionMapping,
@@ -41,8 +47,32 @@ from academy_desktop.store.models import (
     SubmissionStatus,
     utcnow,
 )
-from academy_desktop.sync.config import backoff_seconds
-from academy_desktop.sync.errors import Retryable, ServerRejected, format_server_errors
+from academy_desktop.sync import homework_payload
+from academy_desktop.sync.outbox_steps import (  # the runner's steps, one item each
+    POLL_FIRST_S,
+    SENT_FOUND,
+    SENT_POSTED,
+    TERMINAL_STATUSES,
+    begin_attempt,
+    due_items,
+    due_polls,
+    due_uncertain,
+    interrupt_attempt,
+    max_server_id,
+    missing_ids,
+    next_due,
+    open_work,
+    postpone_poll,
+    record_held,
+    record_rejected,
+    record_retry,
+    record_sent,
+    record_status,
+    reset_in_flight,
+    server_retry_started,
+    to_attention,
+    undo_attempt,
+)
 from academy_desktop.sync.payload import hold_reasons
 from academy_desktop.sync.views import (  # the read side, for the window and the CLI
     AttentionItem,
@@ -52,13 +82,6 @@ from academy_desktop.sync.views import (  # the read side, for the window and th
     counts,
     sheet_states,
 )
-from academy_desktop.sync.views import aware_utc as _aware
-
-TERMINAL_STATUSES = frozenset({SubmissionStatus.DONE.value, SubmissionStatus.FAILED.value})
-POLL_FIRST_S = 2.0  # the first status poll, this long after sending
-SENT_POSTED = "posted"
-SENT_FOUND = "found"
-
 
 # ------------------------------------------------------------------ marking ready
 
@@ -85,6 +108,15 @@ class _ExamCache:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._questions: dict[int, list[QuestionMapping]] = {}
+        self._homeworks: dict[int, Homework] = {}
+
+    def homework(self, homework_id: int) -> Homework:
+        cached = self._homeworks.get(homework_id)
+        if cached is None:
+            cached = self.session.get(Homework, homework_id)
+            assert cached is not None  # the foreign key
+            self._homeworks[homework_id] = cached
+        return cached
 
     def questions(self, exam: Exam) -> list[QuestionMapping]:
         cached = self._questions.get(exam.id)
@@ -101,8 +133,13 @@ class _ExamCache:
 
 
 def reasons_for(session: Session, sub: Submission, cache: _ExamCache | None = None) -> list[str]:
-    """:func:`~academy_desktop.sync.payload.hold_reasons` with the roster looked up."""
+    """:func:`~academy_desktop.sync.payload.hold_reasons` with the roster looked up
+    (for a homework file: :func:`~academy_desktop.sync.homework_payload.hold_reasons`)."""
     cache = cache or _ExamCache(session)
+    if sub.homework_id is not None:
+        return homework_payload.hold_reasons(
+            sub, cache.homework(sub.homework_id), resolve_student(session, sub)
+        )
     return hold_reasons(
         sub, sub.sheet_exam, cache.questions(sub.sheet_exam), resolve_student(session, sub)
     )
@@ -121,11 +158,23 @@ def _apply_hold(item: OutboxItem, reasons: list[str]) -> bool:
     return False
 
 
+_LOAD = (
+    selectinload(Submission.student),
+    selectinload(Submission.exam),
+    selectinload(Submission.scan),
+)
+
+
+def _unanalysed_homework(sub: Submission) -> bool:
+    return sub.homework_id is not None and sub.status == SubmissionStatus.SUBMITTED
+
+
 def mark_ready(session: Session, submission_ids: Iterable[int]) -> MarkSummary:
     """Put the submissions in the outbox (staff marked them ready to send).
 
     A rejected page is skipped; a sheet already in the outbox is left as it is (a held
-    one is checked again); a new item is pending, or held with its reasons."""
+    one is checked again); a new item is pending, or held with its reasons (a homework
+    file not analysed yet is held until it is)."""
     ids = sorted(set(submission_ids))
     if not ids:
         return MarkSummary()
@@ -133,11 +182,7 @@ def mark_ready(session: Session, submission_ids: Iterable[int]) -> MarkSummary:
         it.submission_id: it
         for it in session.scalars(select(OutboxItem).where(OutboxItem.submission_id.in_(ids)))
     }
-    subs = session.scalars(
-        select(Submission)
-        .where(Submission.id.in_(ids))
-        .options(selectinload(Submission.student), selectinload(Submission.exam))
-    )
+    subs = session.scalars(select(Submission).where(Submission.id.in_(ids)).options(*_LOAD))
     cache = _ExamCache(session)
     added = held = already = skipped = 0
     for sub in subs:
@@ -147,7 +192,7 @@ def mark_ready(session: Session, submission_ids: Iterable[int]) -> MarkSummary:
             if item.state == OutboxState.HELD:
                 held += _apply_hold(item, reasons_for(session, sub, cache))
             continue
-        if sub.status != SubmissionStatus.DONE:
+        if sub.status != SubmissionStatus.DONE and not _unanalysed_homework(sub):
             skipped += 1
             continue
         item = OutboxItem(
@@ -179,10 +224,41 @@ def mark_exam_ready(session: Session, exam_id: int) -> MarkSummary:
     return mark_ready(session, graded_submission_ids(session, exam_id))
 
 
+def analysed_homework_ids(session: Session, homework_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(Submission.id).where(
+                Submission.homework_id == homework_id,
+                Submission.status == SubmissionStatus.DONE,
+            )
+        )
+    )
+
+
+def mark_homework_ready(session: Session, homework_id: int) -> MarkSummary:
+    """Every analysed file of the homework into the outbox (``sync --homework``, "send
+    to server"); each is held while its verdict waits for a person, its student is
+    unknown or the homework has no server id."""
+    return mark_ready(session, analysed_homework_ids(session, homework_id))
+
+
 def enqueue_new_graded(session: Session) -> int:
-    """Auto-send: graded sheets of exams mapped to the server (``target_id`` set) that
-    are not in the outbox yet go in; returns how many were added."""
-    ids = list(
+    """Auto-send: graded sheets of exams mapped to the server (``target_id`` set), and
+    analysed files of homework with a server id, that are not in the outbox yet go
+    in; returns how many were added."""
+    homework = list(
+        session.scalars(
+            select(Submission.id)
+            .join(Homework, Homework.id == Submission.homework_id)
+            .outerjoin(OutboxItem, OutboxItem.submission_id == Submission.id)
+            .where(
+                OutboxItem.id.is_(None),
+                Submission.status == SubmissionStatus.DONE,
+                Homework.target_id.is_not(None),
+            )
+        )
+    )
+    ids = homework + list(
         session.scalars(
             select(Submission.id)
             .join(Exam, Exam.id == Submission.exam_id)
@@ -197,14 +273,25 @@ def enqueue_new_graded(session: Session) -> int:
     return mark_ready(session, ids).added if ids else 0
 
 
-def recheck_held(session: Session, exam_id: int | None = None) -> int:
-    """Check held items again (after a mapping, roster or review change); returns how
-    many are released to pending."""
+def recheck_held(
+    session: Session,
+    exam_id: int | None = None,
+    *,
+    homework_id: int | None = None,
+    submission_ids: Iterable[int] | None = None,
+) -> int:
+    """Check held items again (after a mapping, roster or review change: a homework's
+    server id, a verdict settled); returns how many are released to pending. Limited
+    to one exam, one homework or some submissions when given."""
     query = select(OutboxItem).where(OutboxItem.state == OutboxState.HELD)
-    if exam_id is not None:
-        query = query.join(Submission, Submission.id == OutboxItem.submission_id).where(
-            Submission.exam_id == exam_id
-        )
+    if exam_id is not None or homework_id is not None:
+        query = query.join(Submission, Submission.id == OutboxItem.submission_id)
+        if exam_id is not None:
+            query = query.where(Submission.exam_id == exam_id)
+        if homework_id is not None:
+            query = query.where(Submission.homework_id == homework_id)
+    if submission_ids is not None:
+        query = query.where(OutboxItem.submission_id.in_(sorted(set(submission_ids))))
     items = list(session.scalars(query))
     if not items:
         return 0
@@ -213,7 +300,7 @@ def recheck_held(session: Session, exam_id: int | None = None) -> int:
         for s in session.scalars(
             select(Submission)
             .where(Submission.id.in_([it.submission_id for it in items]))
-            .options(selectinload(Submission.student), selectinload(Submission.exam))
+            .options(*_LOAD)
         )
     }
     cache = _ExamCache(session)
@@ -284,277 +371,6 @@ def send_now(session: Session, submission_ids: Iterable[int] | None = None) -> i
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-# ------------------------------------------------------------------ what the GUI shows
-
-
-# ------------------------------------------------------------------ runner steps
-
-
-def reset_in_flight(session: Session) -> int:
-    """After a crash: items left ``sending`` go back to pending, marked uncertain."""
-    result = session.execute(
-        update(OutboxItem)
-        .where(OutboxItem.state == OutboxState.SENDING)
-        .values(state=OutboxState.PENDING, post_uncertain=True, next_run_at=utcnow())
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-def due_items(session: Session, now: datetime, limit: int) -> list[OutboxItem]:
-    return list(
-        session.scalars(
-            select(OutboxItem)
-            .where(OutboxItem.state == OutboxState.PENDING, OutboxItem.next_run_at <= now)
-            .order_by(OutboxItem.next_run_at, OutboxItem.id)
-            .limit(limit)
-        )
-    )
-
-
-def due_uncertain(session: Session, now: datetime, limit: int = 1000) -> list[OutboxItem]:
-    """Pending items due now whose earlier POST may be on the server."""
-    return list(
-        session.scalars(
-            select(OutboxItem)
-            .where(
-                OutboxItem.state == OutboxState.PENDING,
-                OutboxItem.post_uncertain.is_(True),
-                OutboxItem.next_run_at <= now,
-            )
-            .order_by(OutboxItem.id)
-            .limit(limit)
-        )
-    )
-
-
-def missing_ids(session: Session, now: datetime, limit: int = 1000) -> list[OutboxItem]:
-    """Sent items whose server id is still unknown (the seed's 201 has none), due now."""
-    return list(
-        session.scalars(
-            select(OutboxItem)
-            .where(
-                _poll_condition(),
-                OutboxItem.server_submission_id.is_(None),
-                OutboxItem.status_next_poll_at <= now,
-            )
-            .order_by(OutboxItem.id)
-            .limit(limit)
-        )
-    )
-
-
-def _poll_condition() -> Any:
-    return and_(
-        OutboxItem.state == OutboxState.DONE,
-        OutboxItem.status_next_poll_at.is_not(None),
-    )
-
-
-def due_polls(session: Session, now: datetime, limit: int) -> list[OutboxItem]:
-    return list(
-        session.scalars(
-            select(OutboxItem)
-            .where(_poll_condition(), OutboxItem.status_next_poll_at <= now)
-            .order_by(OutboxItem.status_next_poll_at, OutboxItem.id)
-            .limit(limit)
-        )
-    )
-
-
-def next_due(session: Session, *, polls: bool = True) -> datetime | None:
-    """When the next pending item (or status poll) is due."""
-    times = [
-        session.scalar(
-            select(func.min(OutboxItem.next_run_at)).where(OutboxItem.state == OutboxState.PENDING)
-        )
-    ]
-    if polls:
-        times.append(
-            session.scalar(
-                select(func.min(OutboxItem.status_next_poll_at)).where(_poll_condition())
-            )
-        )
-    aware = [_aware(t) for t in times if t is not None]
-    return min(t for t in aware if t is not None) if aware else None
-
-
-def open_work(session: Session, *, polls: bool) -> int:
-    """Items still to upload (pending or in flight) or whose server id is still to be
-    looked up (a 201 without an id), plus, with ``polls``, sent items whose server
-    status is still being polled."""
-    n = session.scalar(
-        select(func.count()).where(OutboxItem.state.in_([OutboxState.PENDING, OutboxState.SENDING]))
-    )
-    lookups = _poll_condition()
-    if not polls:
-        lookups = and_(lookups, OutboxItem.server_submission_id.is_(None))
-    return int(n or 0) + int(session.scalar(select(func.count()).where(lookups)) or 0)
-
-
-def max_server_id(session: Session) -> int:
-    return int(session.scalar(select(func.max(OutboxItem.server_submission_id))) or 0)
-
-
-def begin_attempt(session: Session, item: OutboxItem, now: datetime, id_floor: int) -> None:
-    """Lease the item for one POST (committed before the request is made)."""
-    item.state = OutboxState.SENDING
-    item.attempt_count += 1
-    item.last_attempt_at = now
-    item.post_uncertain = True
-    item.id_floor = id_floor
-
-
-def undo_attempt(session: Session, item: OutboxItem, message: str) -> None:
-    """The POST never left (offline, signed out): the attempt does not count."""
-    item.state = OutboxState.PENDING
-    item.attempt_count = max(0, item.attempt_count - 1)
-    item.post_uncertain = False
-    item.last_error = message
-
-
-def interrupt_attempt(session: Session, item: OutboxItem) -> None:
-    """The runner was stopped mid-POST: pending again, looked up before the next POST
-    (the attempt does not count)."""
-    item.state = OutboxState.PENDING
-    item.attempt_count = max(0, item.attempt_count - 1)
-    item.post_uncertain = True
-    item.next_run_at = utcnow()
-
-
-def record_sent(
-    session: Session,
-    item: OutboxItem,
-    server_id: int | None,
-    server: dict[str, Any],
-    *,
-    via: str,
-    now: datetime,
-    scale: float,
-) -> None:
-    item.state = OutboxState.DONE
-    item.post_uncertain = False
-    item.server_submission_id = server_id
-    status = server.get("status")
-    item.server_status = status if isinstance(status, str) else None
-    message = server.get("error_message")
-    item.server_message = message if isinstance(message, str) and message else None
-    item.sent_at = item.sent_at or now
-    item.sent_via = item.sent_via or via
-    item.last_error = None
-    item.attention_reason = None
-    item.server_error = None
-    item.held_reason = None
-    item.status_polls = 0
-    if item.server_status in TERMINAL_STATUSES and server_id is not None:
-        item.status_next_poll_at = None
-        item.status_checked_at = now
-    elif server_id is None:  # the seed's 201 has no id: look it up in the list at once
-        item.status_next_poll_at = now
-    else:
-        item.status_next_poll_at = now + timedelta(seconds=POLL_FIRST_S * scale)
-
-
-def record_retry(
-    session: Session,
-    item: OutboxItem,
-    exc: Retryable,
-    *,
-    now: datetime,
-    max_attempts: int,
-    scale: float,
-    uncertain: bool | None = None,
-) -> None:
-    """A temporary failure: back off (at least the server's ``Retry-After``).
-
-    ``uncertain``: whether the item's POST may be on the server now (default: what
-    ``exc`` says about the request that just failed). Out of attempts, an item whose
-    POST certainly did not arrive needs attention; one that may have arrived stays
-    pending and uncertain - the next step looks it up on the server and only then, if
-    it is not there, hands it to a person."""
-    item.last_error = str(exc)
-    item.post_uncertain = exc.maybe_sent if uncertain is None else uncertain
-    if item.attempt_count >= max_attempts and not item.post_uncertain:
-        to_attention(item, str(exc))
-        return
-    item.state = OutboxState.PENDING
-    wait = backoff_seconds(item.attempt_count) * scale
-    if exc.retry_after is not None:
-        wait = max(wait, exc.retry_after)
-    item.next_run_at = now + timedelta(seconds=wait)
-
-
-def to_attention(item: OutboxItem, last_error: str) -> None:
-    item.state = OutboxState.NEEDS_ATTENTION
-    item.attention_reason = (
-        f"{item.attempt_count}번 시도했지만 보내지 못했습니다: {last_error} / "
-        f"Not sent after {item.attempt_count} attempts: {last_error}"
-    )
-    item.last_error = last_error
-
-
-def record_rejected(session: Session, item: OutboxItem, exc: ServerRejected) -> None:
-    """A 4xx: the item stops with the server's message per field."""
-    item.state = OutboxState.NEEDS_ATTENTION
-    item.post_uncertain = False
-    item.server_error = dict(exc.body)
-    text = format_server_errors(exc.body)
-    item.attention_reason = (
-        f"서버가 거부했습니다 (HTTP {exc.status}): {text} / "
-        f"Refused by the server (HTTP {exc.status}): {text}"
-    )
-    item.last_error = item.attention_reason
-
-
-def record_held(session: Session, item: OutboxItem, reasons: list[str]) -> None:
-    item.state = OutboxState.HELD
-    item.held_reason = "\n".join(reasons)
-
-
-def record_status(
-    session: Session,
-    item: OutboxItem,
-    server: dict[str, Any],
-    *,
-    now: datetime,
-    scale: float,
-) -> None:
-    """A polled status; polls back off until ``done`` or ``failed``."""
-    status = server.get("status")
-    if isinstance(status, str):
-        item.server_status = status
-    message = server.get("error_message")
-    item.server_message = message if isinstance(message, str) and message else None
-    item.status_checked_at = now
-    item.status_polls += 1
-    if item.server_status in TERMINAL_STATUSES:
-        item.status_next_poll_at = None
-    else:
-        item.status_next_poll_at = now + timedelta(
-            seconds=backoff_seconds(item.status_polls) * scale
-        )
-
-
-def postpone_poll(
-    session: Session, item: OutboxItem, *, now: datetime, scale: float, stop: str | None = None
-) -> None:
-    """A poll that failed: try later, or (``stop``) give up polling with a message."""
-    item.status_polls += 1
-    if stop is not None:
-        item.server_message = stop
-        item.status_next_poll_at = None
-        return
-    item.status_next_poll_at = now + timedelta(seconds=backoff_seconds(item.status_polls) * scale)
-
-
-def server_retry_started(session: Session, item: OutboxItem, server: dict[str, Any]) -> None:
-    """``retry on server`` was accepted: poll the status again from the start."""
-    status = server.get("status")
-    item.server_status = status if isinstance(status, str) else SubmissionStatus.SUBMITTED.value
-    item.server_message = None
-    item.status_polls = 0
-    item.status_next_poll_at = utcnow()
-
-
 __all__ = [
     "POLL_FIRST_S",
     "SENT_FOUND",
@@ -564,6 +380,7 @@ __all__ = [
     "MarkSummary",
     "OutboxCounts",
     "SheetSyncState",
+    "analysed_homework_ids",
     "attention_list",
     "begin_attempt",
     "counts",
@@ -574,11 +391,13 @@ __all__ = [
     "graded_submission_ids",
     "interrupt_attempt",
     "mark_exam_ready",
+    "mark_homework_ready",
     "mark_ready",
     "max_server_id",
     "missing_ids",
     "next_due",
     "open_work",
+    "postpone_poll",
     "reasons_for",
     "recheck_held",
     "recheck_held_items",

@@ -1,4 +1,5 @@
 """What is sent for one graded sheet: the form fields, the payload JSON and the file.
+(A homework video or photo: :mod:`academy_desktop.sync.homework_payload`.)
 
 ``POST /api/v1/submissions/`` (multipart) gets ``enrollment_id``, ``target_type``
 (``exam``), ``target_id``, ``source`` (``omr_scan``), ``file`` and ``payload``::
@@ -124,7 +125,7 @@ def hold_reasons(
     return reasons
 
 
-def _review_meta(
+def review_meta(
     label: str, original: str, decisions: list[ReviewDecision], active: dict[int, bool]
 ) -> dict[str, Any] | None:
     last = None
@@ -158,7 +159,7 @@ def build_payload(
         if a is None:
             continue
         omr = a.meta.get("omr", {}) if isinstance(a.meta, dict) else {}
-        review = _review_meta(a.label, a.answer, decisions, active) if a.reviewed else None
+        review = review_meta(a.label, a.answer, decisions, active) if a.reviewed else None
         answers.append(
             {
                 "exam_question_id": q.exam_question_id,
@@ -182,13 +183,21 @@ def build_payload(
     }
 
 
-def form_fields(enrollment_id: int, target_id: int, payload: dict[str, Any]) -> dict[str, str]:
-    """The multipart text fields, in the order the server's serializer lists them."""
+def form_fields(
+    enrollment_id: int,
+    target_id: int,
+    payload: dict[str, Any],
+    *,
+    target_type: str = TARGET_TYPE,
+    source: str = SOURCE,
+) -> dict[str, str]:
+    """The multipart text fields, in the order the server's serializer lists them
+    (an OMR sheet by default; homework: ``target_type="homework"`` and its source)."""
     return {
         "enrollment_id": str(int(enrollment_id)),
-        "target_type": TARGET_TYPE,
+        "target_type": target_type,
         "target_id": str(int(target_id)),
-        "source": SOURCE,
+        "source": source,
         "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
     }
 
@@ -235,7 +244,7 @@ class SheetFileError(Exception):
     """The page's file cannot be prepared (missing, unreadable); bilingual message."""
 
 
-def _direct_type(path: Path) -> tuple[str, str] | None:
+def direct_type(path: Path) -> tuple[str, str] | None:
     with path.open("rb") as f:
         head = f.read(16)
     for magic, content_type, suffix in _DIRECT_TYPES:
@@ -270,7 +279,7 @@ def sheet_file(workspace_folder: Path, source: SheetSource) -> SheetFile:
             f"작업 공간에 스캔 파일이 없습니다: {source.stored_path} / "
             f"The scan file is missing from the workspace: {source.stored_path}"
         )
-    direct = _direct_type(scan_path) if source.page_count == 1 and source.page == 1 else None
+    direct = direct_type(scan_path) if source.page_count == 1 and source.page == 1 else None
     if direct is not None:
         content_type, suffix = direct
         return SheetFile(
@@ -310,11 +319,16 @@ def _render_png(scan_path: Path, source: SheetSource, target: Path) -> None:
     ok, encoded = cv2.imencode(".png", gray)
     if not ok:
         raise SheetFileError("PNG 인코딩 실패 / PNG encoding failed")
+    write_atomic(target, encoded.tobytes())
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write a cached rendering whole or not at all (a crash leaves no half file)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     try:
         with partial.open("wb") as f:
-            f.write(encoded.tobytes())
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(partial, target)
@@ -332,9 +346,12 @@ __all__ = [
     "SheetFileError",
     "SheetSource",
     "build_payload",
+    "direct_type",
     "form_fields",
     "hold_reasons",
     "iso_utc",
+    "review_meta",
     "sha256_of",
     "sheet_file",
+    "write_atomic",
 ]

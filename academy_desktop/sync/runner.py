@@ -32,6 +32,11 @@ attention. No connection at all -> *offline*: nothing is counted and the runner 
 again after 1, 2, 4 ... 30 s, or at once on :meth:`SyncRunner.wake`. A 401 that a
 token refresh does not cure -> *sign in again*: the runner pauses, nothing changes,
 and :meth:`SyncRunner.wake` after a new sign-in resumes it.
+
+Items are OMR sheets and homework files alike. The pieces: what is sent is read by
+:mod:`~academy_desktop.sync.prepare`, the look-ups on the server's list are in
+:mod:`~academy_desktop.sync.lookup`, the events and status types in
+:mod:`~academy_desktop.sync.events` (all re-exported here).
 """
 
 from __future__ import annotations
@@ -40,42 +45,22 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any
+from dataclasses import replace
+from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from academy_desktop.engine.progress import Cancelled, TaskState
 from academy_desktop.store import Workspace
-from academy_desktop.store.models import (
-    OutboxItem,
-    OutboxState,
-    QuestionMapping,
-    Submission,
-    utcnow,
-)
-from academy_desktop.store.review import history
+from academy_desktop.store.models import OutboxItem, OutboxState, utcnow
 from academy_desktop.sync import outbox
 from academy_desktop.sync.auth import NOT_SIGNED_IN, AuthState
-from academy_desktop.sync.client import (
-    ServerClient,
-    UploadFile,
-    server_id_of,
-    submission_uuid_of,
-)
+from academy_desktop.sync.client import ServerClient, server_id_of
 from academy_desktop.sync.config import SyncConfig
 from academy_desktop.sync.errors import AuthRequired, Offline, Retryable, ServerRejected
-from academy_desktop.sync.payload import (
-    SheetFileError,
-    SheetSource,
-    build_payload,
-    form_fields,
-    hold_reasons,
-    sheet_file,
-)
+from academy_desktop.sync.events import Phase, RunnerStatus, RunSummary, SyncEvent
+from academy_desktop.sync.lookup import LookupMixin, retry_on_server
+from academy_desktop.sync.prepare import Prepared, prepare_upload
 from academy_desktop.sync.views import aware_utc
 
 log = logging.getLogger(__name__)
@@ -83,78 +68,12 @@ log = logging.getLogger(__name__)
 BATCH = 16  # items picked per step
 POLL_BATCH = 32  # status polls per step
 AUTO_SEND_EVERY_S = 30.0
+HELD_RECHECK_S = 30.0  # held items are checked again this often (a verdict settled...)
 IDLE_WAKE_S = 30.0  # the longest sleep with nothing due (checks held items and auto-send)
 OFFLINE_MAX_S = 30.0
 
 
-_NO_ID = (
-    "서버가 제출 번호를 알려 주지 않았고 목록에서도 찾지 못했습니다 / "
-    "The server gave no submission id and its list does not show it"
-)
-
-
-class Phase(StrEnum):
-    IDLE = "idle"  # nothing to send
-    SYNCING = "syncing"
-    WAITING = "waiting"  # items wait for their next attempt
-    OFFLINE = "offline"
-    SIGN_IN = "sign_in_required"
-    STOPPED = "stopped"
-
-
-@dataclass(frozen=True)
-class SyncEvent:
-    """What the runner reports to ``on_event`` (from its own thread)."""
-
-    kind: str  # "item" (an item changed), "phase" (the runner's phase changed)
-    submission_id: int | None = None
-    state: str | None = None  # OutboxState after the change
-    server_status: str | None = None
-    message: str = ""
-    phase: Phase | None = None
-
-
-@dataclass(frozen=True)
-class RunnerStatus:
-    """A snapshot for the window: the phase, its message and the counts."""
-
-    phase: Phase
-    message: str
-    counts: outbox.OutboxCounts
-    posted: int  # this run: created by our POST
-    found: int  # this run: found on the server (a lost answer), not posted again
-    remaining: int  # to upload now (pending or in flight)
-
-    @property
-    def progress(self) -> tuple[int, int]:
-        """``(n, m)`` for "syncing n/m": items finished this run of those in play."""
-        done = self.posted + self.found
-        return done, done + self.remaining
-
-
-@dataclass
-class RunSummary:
-    posted: int = 0
-    found: int = 0  # already on the server when looked up (lost answers)
-    rejected: int = 0  # a 4xx this run
-    gave_up: int = 0  # out of attempts this run
-    held: int = 0  # held when their turn came
-    polls: int = 0
-    phase: Phase = Phase.STOPPED  # the phase when run() returned
-    message: str = ""
-    counts: outbox.OutboxCounts = field(default_factory=outbox.OutboxCounts)
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    item_id: int
-    submission_id: int
-    fields: dict[str, str]
-    upload: UploadFile
-    file_sha256: str
-
-
-class SyncRunner:
+class SyncRunner(LookupMixin):
     """See the module documentation."""
 
     def __init__(
@@ -180,6 +99,7 @@ class SyncRunner:
         self._summary = RunSummary()
         self._status = RunnerStatus(Phase.STOPPED, "", outbox.OutboxCounts(), 0, 0, 0)
         self._last_auto_send = 0.0
+        self._last_recheck = 0.0
 
     # ------------------------------------------------------------ thread-safe controls
 
@@ -196,10 +116,6 @@ class SyncRunner:
             return self._status
 
     # ------------------------------------------------------------ helpers
-
-    @property
-    def _scale(self) -> float:
-        return self.config.backoff_scale
 
     def _cancelled(self) -> bool:
         return self._stop.is_set() or self._state.is_cancelled
@@ -288,6 +204,7 @@ class SyncRunner:
                 reset = outbox.reset_in_flight(s)
                 self._max_id = outbox.max_server_id(s)
                 outbox.recheck_held(s)
+            self._last_recheck = time.monotonic()
             if reset:
                 log.info("%d items were in flight when sync stopped: they are looked up", reset)
             self._refresh_counts()
@@ -310,6 +227,7 @@ class SyncRunner:
                     self._wait(None)
                     continue
                 self._maybe_auto_send()
+                self._maybe_recheck()
                 try:
                     worked = self._step(client)
                 except Offline as exc:
@@ -345,6 +263,9 @@ class SyncRunner:
                 delay = IDLE_WAKE_S
                 if nxt is not None:
                     delay = min(delay, max(0.0, (nxt - utcnow()).total_seconds()) + 0.01)
+                if self._status.counts.held:
+                    recheck = self._last_recheck + HELD_RECHECK_S - time.monotonic()
+                    delay = min(delay, max(0.0, recheck) + 0.01)
                 self._wait(delay)
         except Cancelled:
             pass
@@ -370,7 +291,19 @@ class SyncRunner:
             self._set_phase(Phase.SYNCING)
         with self.workspace.write() as s:
             outbox.recheck_held(s)
+        self._last_recheck = time.monotonic()
         self._last_auto_send = 0.0
+
+    def _maybe_recheck(self) -> None:
+        """Held items again every :data:`HELD_RECHECK_S`: a review settled or a file
+        analysed in the window releases them without a :meth:`wake`."""
+        if not self._status.counts.held or time.monotonic() - self._last_recheck < HELD_RECHECK_S:
+            return
+        self._last_recheck = time.monotonic()
+        with self.workspace.write() as s:
+            released = outbox.recheck_held(s)
+        if released:
+            log.info("%d held items are complete now and will be sent", released)
 
     def _maybe_auto_send(self) -> None:
         if not self.auto_send or time.monotonic() - self._last_auto_send < AUTO_SEND_EVERY_S:
@@ -413,153 +346,9 @@ class SyncRunner:
                 self._poll(client, item_id, sid)
         return True
 
-    # ------------------------------------------------------------ the server's list
-
-    def _search(
-        self, client: ServerClient, wanted: set[str], floor: int
-    ) -> tuple[dict[str, tuple[int | None, dict[str, Any]]], Retryable | None]:
-        """Page through the server's list (newest first) for the wanted uuids, down to
-        ``floor``: ``(found, error)``; ``error`` is set when the pass broke off (what
-        was found before stays found)."""
-        found: dict[str, tuple[int | None, dict[str, Any]]] = {}
-        try:
-            for listed in client.iter_submissions():
-                sid = server_id_of(listed)
-                if sid is not None:
-                    if sid <= floor:
-                        break
-                    self._max_id = max(self._max_id, sid)
-                uuid = submission_uuid_of(listed)
-                if uuid in wanted and uuid not in found:
-                    found[uuid] = (sid, listed)
-                    if len(found) == len(wanted):
-                        break
-        except Retryable as exc:
-            return found, exc
-        return found, None
-
-    def _search_pass(self, client: ServerClient, now: datetime) -> set[int]:
-        """Look up due uncertain items (found -> done; certainly absent -> cleared to
-        be posted, or needs attention when out of attempts; the list failing -> a
-        failed attempt) and sent items without a server id. Returns the uncertain
-        items settled here, which must not be posted now."""
-        with self.workspace.read() as s:
-            unsure = {
-                it.idempotency_key: (it.id, it.id_floor) for it in outbox.due_uncertain(s, now)
-            }
-            lookups = {
-                it.idempotency_key: (it.id, it.id_floor) for it in outbox.missing_ids(s, now)
-            }
-        wanted = set(unsure) | set(lookups)
-        if not wanted:
-            return set()
-        floor = min((f or 0) for _, f in [*unsure.values(), *lookups.values()])
-        found, error = self._search(client, wanted, floor)
-        settled: set[int] = set()
-        with self.workspace.write() as s:
-            for uuid, (item_id, _) in unsure.items():
-                item = s.get(OutboxItem, item_id)
-                if item is None or item.state != OutboxState.PENDING:
-                    settled.add(item_id)
-                    continue
-                if uuid in found:
-                    sid, listed = found[uuid]
-                    outbox.record_sent(
-                        s, item, sid, listed, via=outbox.SENT_FOUND, now=now, scale=self._scale
-                    )
-                    self._summary.found += 1
-                    settled.add(item_id)
-                    log.info(
-                        "submission %s was already on the server (#%s)", item.submission_id, sid
-                    )
-                    self._item_event(item, "found on the server")
-                elif error is not None:  # not looked up: a failed attempt
-                    self._count_failed(s, item, error, now)
-                    settled.add(item_id)
-                elif item.attempt_count >= self.config.max_attempts:
-                    item.post_uncertain = False  # looked up: certainly not there
-                    outbox.to_attention(item, item.last_error or "-")
-                    self._summary.gave_up += 1
-                    settled.add(item_id)
-                    self._item_event(item, item.attention_reason or "")
-                else:
-                    item.post_uncertain = False
-            for uuid, (item_id, _) in lookups.items():
-                item = s.get(OutboxItem, item_id)
-                if item is None:
-                    continue
-                hit = found.get(uuid)
-                if hit is not None and hit[0] is not None:
-                    item.server_submission_id = hit[0]
-                    outbox.record_status(s, item, hit[1], now=now, scale=self._scale)
-                    self._item_event(item)
-                elif error is None and item.status_polls + 1 >= self.config.max_attempts:
-                    outbox.postpone_poll(s, item, now=now, scale=self._scale, stop=_NO_ID)
-                else:
-                    outbox.postpone_poll(s, item, now=now, scale=self._scale)
-        return settled
-
-    def _count_failed(self, s: Session, item: OutboxItem, exc: Retryable, now: datetime) -> None:
-        """The list could not be read: a failed attempt for an uncertain item."""
-        item.attempt_count += 1
-        if item.attempt_count >= self.config.max_attempts:
-            outbox.to_attention(item, str(exc))  # still uncertain: looked up on requeue
-            self._summary.gave_up += 1
-        else:
-            outbox.record_retry(
-                s,
-                item,
-                exc,
-                now=now,
-                max_attempts=self.config.max_attempts,
-                scale=self._scale,
-                uncertain=True,  # still not looked up
-            )
-        self._item_event(item, str(exc))
-
-    # ------------------------------------------------------------ one upload
-
-    def _prepare(self, item_id: int) -> _Prepared | list[str] | None:
-        """Everything to send (None: the item changed meanwhile; a list: hold reasons).
-        The file is rendered outside any transaction."""
-        with self.workspace.read() as s:
-            item = s.get(OutboxItem, item_id)
-            if item is None or item.state != OutboxState.PENDING:
-                return None
-            sub = s.get(Submission, item.submission_id)
-            if sub is None:
-                return None
-            exam = sub.sheet_exam
-            questions = _questions(s, exam.id)
-            student = outbox.resolve_student(s, sub)
-            reasons = hold_reasons(sub, exam, questions, student)
-            if reasons:
-                return reasons
-            assert student is not None and student.enrollment_id is not None
-            assert exam.target_id is not None
-            payload = build_payload(
-                sub,
-                exam,
-                questions,
-                history(s, sub.id),
-                submission_uuid=item.idempotency_key,
-                file_sha256="",
-            )
-            source = SheetSource.of(sub)
-            enrollment_id, target_id = student.enrollment_id, exam.target_id
-            submission_id = sub.id
-        try:
-            f = sheet_file(self.workspace.folder, source)
-        except SheetFileError as exc:
-            return [str(exc)]
-        payload["client"]["file_sha256"] = f.sha256
-        return _Prepared(
-            item_id,
-            submission_id,
-            form_fields(enrollment_id, target_id, payload),
-            UploadFile(f.path, f.name, f.content_type),
-            f.sha256,
-        )
+    def _prepare(self, item_id: int) -> Prepared | list[str] | None:
+        """Everything to send (None: the item changed meanwhile; a list: hold reasons)."""
+        return prepare_upload(self.workspace, item_id)
 
     def _send(self, client: ServerClient, item_id: int) -> None:
         prepared = self._prepare(item_id)
@@ -664,43 +453,6 @@ class SyncRunner:
         self._finish(
             item_id, lambda s, it: outbox.record_status(s, it, data, now=now, scale=self._scale)
         )
-
-
-def _questions(session: Session, exam_id: int) -> list[QuestionMapping]:
-    return list(
-        session.scalars(
-            select(QuestionMapping)
-            .where(QuestionMapping.exam_id == exam_id)
-            .order_by(QuestionMapping.id)
-        )
-    )
-
-
-def retry_on_server(
-    workspace: Workspace, config: SyncConfig, auth: AuthState, submission_id: int
-) -> str:
-    """ "Retry on server" for a sheet whose server processing failed
-    (``POST /api/v1/submissions/<id>/retry/``); returns the new server status.
-
-    A 400 ("Only FAILED submissions can be retried.") raises :class:`ServerRejected`
-    whose ``body`` is the server's answer as it is. Safe on any thread (own client);
-    wake the runner afterwards so that it polls the status again."""
-    with workspace.read() as s:
-        item = s.scalars(
-            select(OutboxItem).where(OutboxItem.submission_id == submission_id)
-        ).first()
-        server_id = item.server_submission_id if item is not None else None
-    if server_id is None:
-        raise ServerRejected(
-            400,
-            {"detail": "이 답안지는 아직 서버에 없습니다 / This sheet is not on the server yet"},
-        )
-    with ServerClient(config, auth) as client:
-        data = client.retry_submission(server_id)
-    with workspace.write() as s:
-        item = s.scalars(select(OutboxItem).where(OutboxItem.submission_id == submission_id)).one()
-        outbox.server_retry_started(s, item, data)
-        return item.server_status or ""
 
 
 __all__ = [

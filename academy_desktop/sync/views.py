@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from academy_desktop.store.models import (
     Exam,
+    Homework,
     OutboxItem,
     OutboxState,
     Student,
@@ -45,7 +46,8 @@ def aware_utc(value: datetime | None) -> datetime | None:
 
 @dataclass(frozen=True)
 class OutboxCounts:
-    """Counts for a status-bar indicator; ``exam_id`` limits them to one exam."""
+    """Counts for a status-bar indicator; ``exam_id`` (``homework_id``) limits them to
+    one exam (one homework)."""
 
     pending: int = 0  # waiting to be sent (incl. one in flight)
     held: int = 0  # waiting for a mapping or review
@@ -69,14 +71,18 @@ class OutboxCounts:
         return self.total > 0 and self.sent == self.total
 
 
-def counts(session: Session, exam_id: int | None = None) -> OutboxCounts:
+def counts(
+    session: Session, exam_id: int | None = None, *, homework_id: int | None = None
+) -> OutboxCounts:
     query = select(OutboxItem.state, OutboxItem.server_status, func.count()).group_by(
         OutboxItem.state, OutboxItem.server_status
     )
-    if exam_id is not None:
-        query = query.join(Submission, Submission.id == OutboxItem.submission_id).where(
-            Submission.exam_id == exam_id
-        )
+    if exam_id is not None or homework_id is not None:
+        query = query.join(Submission, Submission.id == OutboxItem.submission_id)
+        if exam_id is not None:
+            query = query.where(Submission.exam_id == exam_id)
+        if homework_id is not None:
+            query = query.where(Submission.homework_id == homework_id)
     c: dict[str, int] = {}
     for state, server_status, n in session.execute(query):
         if state in (OutboxState.PENDING, OutboxState.SENDING):
@@ -170,11 +176,12 @@ def sheet_states(session: Session, submission_ids: Iterable[int]) -> dict[int, S
 
 @dataclass(frozen=True)
 class AttentionItem:
-    """A row of the "needs attention" list."""
+    """A row of the "needs attention" list. A homework file has ``exam_id`` None,
+    ``homework_id`` set and the homework's title in ``exam_title``."""
 
     submission_id: int
-    exam_id: int
-    exam_title: str
+    exam_id: int | None
+    exam_title: str  # the exam's title, or the homework's
     student_number: str | None
     student_name: str | None
     kind: str  # "rejected" (a 4xx), "attempts" (out of attempts), "server_failed", "held"
@@ -183,13 +190,21 @@ class AttentionItem:
     server_submission_id: int | None = None
     can_retry_on_server: bool = False  # a failed submission: POST .../retry/
     can_requeue: bool = False  # send again after fixing what was wrong
+    homework_id: int | None = None
+    target_type: str = "exam"  # or "homework"
 
 
 def attention_list(
-    session: Session, exam_id: int | None = None, *, include_held: bool = False, limit: int = 1000
+    session: Session,
+    exam_id: int | None = None,
+    *,
+    include_held: bool = False,
+    limit: int = 1000,
+    homework_id: int | None = None,
 ) -> list[AttentionItem]:
     """Items a person must look at, oldest first: refused by the server, out of
-    attempts, failed on the server (and held ones with ``include_held``)."""
+    attempts, failed on the server (and held ones with ``include_held``); sheets and
+    homework files alike, or those of one exam or one homework."""
     conditions = [
         OutboxItem.state == OutboxState.NEEDS_ATTENTION,
         and_(
@@ -200,9 +215,10 @@ def attention_list(
     if include_held:
         conditions.append(OutboxItem.state == OutboxState.HELD)
     query = (
-        select(OutboxItem, Submission, Exam, Student)
+        select(OutboxItem, Submission, Exam, Homework, Student)
         .join(Submission, Submission.id == OutboxItem.submission_id)
-        .join(Exam, Exam.id == Submission.exam_id)
+        .outerjoin(Exam, Exam.id == Submission.exam_id)
+        .outerjoin(Homework, Homework.id == Submission.homework_id)
         .outerjoin(Student, Student.id == Submission.student_id)
         .where(or_(*conditions))
         .order_by(OutboxItem.id)
@@ -210,8 +226,10 @@ def attention_list(
     )
     if exam_id is not None:
         query = query.where(Submission.exam_id == exam_id)
+    if homework_id is not None:
+        query = query.where(Submission.homework_id == homework_id)
     out = []
-    for item, sub, exam, student in session.execute(query):
+    for item, sub, exam, homework, student in session.execute(query):
         if item.state == OutboxState.HELD:
             kind, reason = "held", item.held_reason or ""
         elif item.state == OutboxState.DONE:
@@ -224,8 +242,8 @@ def attention_list(
         out.append(
             AttentionItem(
                 submission_id=sub.id,
-                exam_id=exam.id,
-                exam_title=exam.title,
+                exam_id=exam.id if exam is not None else None,
+                exam_title=exam.title if exam is not None else homework.title if homework else "",
                 student_number=student.number if student else sub.student_number_read,
                 student_name=student.name if student else None,
                 kind=kind,
@@ -234,6 +252,8 @@ def attention_list(
                 server_submission_id=item.server_submission_id,
                 can_retry_on_server=kind == "server_failed",
                 can_requeue=kind in ("rejected", "attempts"),
+                homework_id=sub.homework_id,
+                target_type="homework" if sub.homework_id is not None else "exam",
             )
         )
     return out
