@@ -136,10 +136,13 @@ def run(args: argparse.Namespace, out: TextIO, open_workspace: Callable[..., Any
                 changes["due_date"] = args.due
             if args.group is not None:
                 changes["group_name"] = args.group
-            if args.target_id is not None:
-                changes["target_id"] = args.target_id
             with ws.write() as s:
                 hw = store.update_homework(s, store.get_homework(s, args.name).id, **changes)
+                if args.target_id is not None:
+                    from academy_desktop.sync.mapping import set_homework_target
+
+                    # held files waiting for the server id are released at once
+                    set_homework_target(s, hw.id, args.target_id)
                 out.write(f"바꿨습니다 / Updated: #{hw.id} {hw.title}\n")
         elif command == "list":
             with ws.read() as s:

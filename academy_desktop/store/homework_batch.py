@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -311,6 +312,7 @@ def record_analysis(session: Session, submission_id: int, result: dict[str, Any]
     if sub is None or sub.homework_id is None:
         raise ValueError(f"no homework submission #{submission_id}")
     payload, pictures = _png_entries(result)
+    payload["analysed_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     for old in session.scalars(select(HomeworkFrame).where(HomeworkFrame.submission_id == sub.id)):
         session.delete(old)
     session.flush()
