@@ -3,12 +3,11 @@ question boxes and OCR (Korean + English)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from synth import homework_media as media
 
 from academy_desktop.engine.homework import image as hw_image
 from academy_desktop.engine.homework import ocr as hw_ocr
@@ -17,16 +16,9 @@ from academy_desktop.engine.progress import Cancelled, TaskState
 from academy_desktop.engine.rejections import Code, Rejection
 from academy_desktop.tesseract import find_tesseract
 
-FONT_DIR = Path("/usr/share/fonts/truetype/nanum")
-FONT = FONT_DIR / "NanumGothic.ttf"
-W, H = 1240, 1754  # A4 at 150 dpi
-QUESTIONS = [
-    "1. 다음을 계산하시오. 12 + 35 = ?",
-    "2. Solve for x: 3x + 5 = 20",
-    "3. 사과 7개 중 3개를 먹으면?",
-    "4. Compute 48 ÷ 6 × 2",
-]
-QUESTION_Y = [260 + i * 370 for i in range(4)]
+FONT = media.FONT
+W, H = media.SHEET  # A4 at 150 dpi
+QUESTION_Y = media.QUESTION_Y
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont:
@@ -36,34 +28,10 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
 
 
 def worksheet(*, worked: bool, seed: int = 0) -> np.ndarray:
-    """A printed worksheet (title + 4 questions); ``worked`` adds handwritten working
-    (a script font with thick, varied strokes) under every question."""
-    im = Image.new("L", (W, H), 255)
-    draw = ImageDraw.Draw(im)
-    draw.text((100, 80), "수학 숙제 Homework 3", font=_font(48), fill=0)
-    for text, y in zip(QUESTIONS, QUESTION_Y, strict=True):
-        draw.text((100, y), text, font=_font(34), fill=0)
-    gray = np.array(im)
-    if worked:
-        rng = np.random.default_rng(seed)
-        for y0 in QUESTION_Y:
-            for line in range(4):
-                y = y0 + 70 + line * 60
-                x = 160
-                while x < 900:
-                    mark = f"{rng.integers(0, 999)}{rng.choice(['+', '-', '=', 'x'])}"
-                    cv2.putText(
-                        gray,
-                        mark,
-                        (x, y + 40),
-                        cv2.FONT_HERSHEY_SCRIPT_SIMPLEX,
-                        1.3,
-                        30,
-                        3,
-                        cv2.LINE_AA,
-                    )
-                    x += int(rng.integers(120, 200))
-    return gray
+    """The shared worksheet (synth.homework_media); the calibration is asserted on the
+    Korean one, so these tests need the Nanum font."""
+    _font(34)
+    return media.worksheet(worked=worked, seed=seed)
 
 
 def _rotate(gray: np.ndarray, degrees: float) -> np.ndarray:

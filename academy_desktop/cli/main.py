@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from academy_desktop import __version__
-from academy_desktop.cli import grade, store_cmds, sync_cmds
+from academy_desktop.cli import grade, homework_cmds, store_cmds, sync_cmds
 
 EXIT_INTERRUPTED = 130
 
@@ -56,6 +56,7 @@ def build_parser() -> BilingualParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     grade.add_parser(subparsers)
+    homework_cmds.add_parsers(subparsers)
     store_cmds.add_parsers(subparsers)
     sync_cmds.add_parsers(subparsers)
     return parser
@@ -97,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return grade.run_grade(args)
         if args.command in sync_cmds.COMMANDS:
             return sync_cmds.run(args)
+        if args.command in homework_cmds.COMMANDS:
+            return homework_cmds.run(args)
         if args.command is not None:
             return store_cmds.run(args)
         return start_gui(args.open)

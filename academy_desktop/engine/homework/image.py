@@ -21,6 +21,7 @@ Both are in 0..1. :func:`analyse_image` returns one dict per page.
 
 from __future__ import annotations
 
+import base64
 import math
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ import cv2
 import numpy as np
 
 from academy_desktop.engine import inputs
+from academy_desktop.engine.homework.contact_sheet import page_thumbnail
 from academy_desktop.engine.homework.ocr import ocr as run_ocr
 from academy_desktop.engine.homework.segment import Method, segment_questions
 from academy_desktop.engine.progress import TaskState
@@ -41,6 +43,7 @@ DARK_PAPER = 60  # the brightest 1% darker than this grey: too dark
 MIN_SHARPNESS = 0.18  # quality.assess edge sharpness below this: blurred or shaken
 MAX_SKEW = 15.0  # degrees corrected by deskew
 WORK_WIDTH = 1200  # width of the normalised copy the scores are measured on
+THUMB_WIDTH = 480  # width of a page's thumbnail_png
 INK_LEVEL = 0.72  # a pixel is ink below this share of the local paper brightness
 # calibration (see the module docstring): (score 0.5 point, width of the ramp)
 WRITING_CAL = (0.035, 0.008)
@@ -236,8 +239,10 @@ def analyse_page(
     ocr: bool = True,
     segmentation: Method = "auto",
     model_path: Path | str | None = None,
+    thumbnail: bool = False,
 ) -> dict[str, Any]:
-    """Checks, prepares and measures one grey page; raises :class:`Rejection`."""
+    """Checks, prepares and measures one grey page; raises :class:`Rejection`.
+    ``thumbnail`` adds ``thumbnail_png``: the flattened, deskewed page as PNG bytes."""
     prevalidate(gray, original_size)
     page, geometry = prepare_page(gray)
     boxes, used = segment_questions(page, segmentation, model_path=model_path)
@@ -251,6 +256,8 @@ def analyse_page(
     }
     if ocr:
         result["ocr"] = run_ocr(page)
+    if thumbnail:
+        result["thumbnail_png"] = page_thumbnail(page, THUMB_WIDTH)
     return result
 
 
@@ -261,12 +268,16 @@ def analyse_image(
     segmentation: Method = "auto",
     model_path: Path | str | None = None,
     state: TaskState | None = None,
+    thumbnails: bool = False,
 ) -> dict[str, Any]:
     """``{source, pages: [...]}`` for a photo, scan or PDF.
 
     The file itself failing (too large, unreadable, wrong format) raises
     :class:`Rejection`; a page that fails its checks is reported in its entry as
     ``{index, rejected: {code, message}}`` and the other pages are still analysed.
+    ``thumbnails`` adds ``thumbnail_png`` (PNG bytes, :data:`THUMB_WIDTH` px wide) to
+    every page: the flattened, deskewed page, or the page as loaded when it was rejected
+    (so staff see why). :func:`to_jsonable` makes the result JSON-serialisable.
     """
     pages = load_pages(path)
     out: list[dict[str, Any]] = []
@@ -282,16 +293,37 @@ def analyse_image(
                 ocr=ocr,
                 segmentation=segmentation,
                 model_path=model_path,
+                thumbnail=thumbnails,
             )
         except Rejection as rej:
             entry = {"rejected": {"code": str(rej.code), "message": rej.message}}
         except Exception as exc:  # one bad page must not lose the others
             internal = Rejection(Code.INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
             entry = {"rejected": {"code": str(internal.code), "message": internal.message}}
+        if thumbnails and "thumbnail_png" not in entry:
+            entry["thumbnail_png"] = page_thumbnail(loaded.image, THUMB_WIDTH)
         out.append({"index": i, **entry})
     if state is not None:
         state.report(1.0, "done")
     return {"source": "homework_image", "pages": out}
+
+
+def to_jsonable(result: dict[str, Any]) -> dict[str, Any]:
+    """A copy of an :func:`analyse_image` result that ``json.dumps`` accepts (each page's
+    ``thumbnail_png`` as base64 text)."""
+    out = dict(result)
+    out["pages"] = [
+        {
+            **p,
+            **(
+                {"thumbnail_png": base64.b64encode(p["thumbnail_png"]).decode("ascii")}
+                if isinstance(p.get("thumbnail_png"), bytes | bytearray)
+                else {}
+            ),
+        }
+        for p in result.get("pages", [])
+    ]
+    return out
 
 
 __all__ = [
@@ -307,4 +339,5 @@ __all__ = [
     "prepare_page",
     "prevalidate",
     "skew_angle",
+    "to_jsonable",
 ]

@@ -16,8 +16,10 @@ Pipeline (all Qt-free, OpenCV + numpy):
 4. **Over time**: page turns (the ink of the current page disappears and stays gone), ink
    gain per page, frozen (a still picture filmed or a frozen stream) and looped (the same
    frames come back) detection, darkness and blur over the whole clip.
-5. **Verdict**: ``wrote`` / ``little_writing`` / ``no_writing`` / ``unreadable`` with a
-   confidence in 0..1 and a bilingual reason.
+5. **Verdict** (:mod:`.verdict`): ``wrote`` / ``little_writing`` / ``no_writing`` /
+   ``unreadable`` with a confidence in 0..1 and a bilingual reason.
+
+The per-frame measures (page finding, ink, hand, sharpness) are in :mod:`.frames`.
 
 The output keeps the seed's keys (``total_frames``, ``sampled_frames``, ``avg_writing_score``,
 ``filled_ratio``, ``frames``, ``too_short``); a frame's ``writing_score`` here is the ink share
@@ -36,23 +38,24 @@ from typing import Any
 
 import cv2
 import numpy as np
-from numpy.typing import NDArray
 
+from academy_desktop.engine.homework.frames import (
+    DARK_MEAN,
+    HAND_SHARE,
+    HAS_WRITING_INK,
+    Array,
+    Sample,
+    analyse_frame,
+)
+from academy_desktop.engine.homework.verdict import VideoFacts, rejected, video_verdict
 from academy_desktop.engine.progress import TaskState
 from academy_desktop.engine.rejections import Code, Rejection
 
-VIDEO_EXTENSIONS = frozenset({".mp4", ".mov", ".m4v", ".qt"})
-HAS_WRITING_INK = 0.005  # ink share of the page for a frame to "have writing"
-WORK_LONG_SIDE = 640  # frames are analysed at this size
-PAGE_SIZE = (320, 452)  # warped page (w, h) for a portrait page; swapped for landscape
-DARK_MEAN = 50.0  # mean grey below which a frame is dark
-BLUR_EDGE = 15.0  # edge sharpness (see _edge_sharpness) below which a frame is blurred
+VIDEO_EXTENSIONS = frozenset(
+    {".mp4", ".mov", ".m4v", ".qt", ".avi", ".mkv", ".webm", ".wmv", ".3gp"}
+)
+BLUR_EDGE = 15.0  # edge sharpness (see frames.edge_sharpness) below which a frame is blurred
 FROZEN_STEP = 0.1  # mean |Δgrey| of 32x32 thumbnails below which two samples are identical
-HAND_SHARE = 0.06  # share of the page that is skin for a frame to be "hand covered"
-WROTE_GAIN = 0.006  # ink gained (share of a page, summed over pages) for "wrote"
-LITTLE_GAIN = 0.0015  # ... for "little_writing"
-
-Array = NDArray[Any]
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,33 @@ def _open(path: Path) -> cv2.VideoCapture:
     return cap
 
 
-def prevalidate_video(path: str | os.PathLike[str], limits: VideoLimits | None = None) -> VideoInfo:
-    """Check a video against the limits before any frame is analysed; raise :class:`Rejection`."""
+def looks_like_video(path: str | os.PathLike[str]) -> bool:
+    """Whether the file starts like a video container (MP4/MOV/3GP, AVI, Matroska/WebM,
+    WMV), whatever its name: phones and messengers sometimes drop the extension."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError:
+        return False
+    return (
+        head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
+        or (head[:4] == b"RIFF" and head[8:12] == b"AVI ")
+        or head[:4] == b"\x1a\x45\xdf\xa3"
+        or head[:8] == b"\x30\x26\xb2\x75\x8e\x66\xcf\x11"
+    )
+
+
+def prevalidate_video(
+    path: str | os.PathLike[str],
+    limits: VideoLimits | None = None,
+    *,
+    trust_content: bool = False,
+) -> VideoInfo:
+    """Check a video against the limits before any frame is analysed; raise :class:`Rejection`.
+
+    A file whose extension is not in :data:`VIDEO_EXTENSIONS` is refused
+    (``INVALID_FORMAT``) unless ``trust_content`` and :func:`looks_like_video`.
+    """
     limits = limits or VideoLimits()
     p = Path(path)
     if not p.is_file():
@@ -97,8 +125,9 @@ def prevalidate_video(path: str | os.PathLike[str], limits: VideoLimits | None =
         raise Rejection(
             Code.FILE_TOO_LARGE, f"{size / 1e6:.0f} MB > {limits.max_bytes / 1e6:.0f} MB"
         )
-    if p.suffix.lower() not in VIDEO_EXTENSIONS:
-        raise Rejection(Code.INVALID_FORMAT, f"{p.suffix or 'no extension'} is not mp4/mov")
+    if p.suffix.lower() not in VIDEO_EXTENSIONS and not (trust_content and looks_like_video(p)):
+        kind = p.suffix or "no extension"
+        raise Rejection(Code.INVALID_FORMAT, f"{kind} is not a video (mp4, mov, ...)")
     cap = _open(p)
     try:
         width = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
@@ -123,151 +152,29 @@ def prevalidate_video(path: str | os.PathLike[str], limits: VideoLimits | None =
     return VideoInfo(p, width, height, fps, count, duration, size)
 
 
-# ---------------------------------------------------------------- page finding and ink
-
-
-def _order_corners(pts: Array) -> Array:
-    pts = pts.reshape(4, 2).astype(np.float32)
-    s = pts.sum(axis=1)
-    d = np.diff(pts, axis=1).ravel()
-    return np.array(
-        [pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]],
-        dtype=np.float32,
-    )
-
-
-def find_page(gray: Array) -> Array | None:
-    """Corners (tl, tr, br, bl) of the largest bright quadrilateral, or None."""
-    blur = cv2.GaussianBlur(gray, (5, 5), 0)
-    _, mask = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    if not contours:
-        return None
-    c = max(contours, key=cv2.contourArea)
-    area = cv2.contourArea(c)
-    if area < 0.15 * gray.shape[0] * gray.shape[1]:
-        return None
-    hull = cv2.convexHull(c)
-    approx = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
-    if len(approx) != 4:
-        approx = cv2.boxPoints(cv2.minAreaRect(c))
-    return _order_corners(np.asarray(approx))
-
-
-def warp_page(frame: Array, corners: Array | None) -> Array:
-    """The page flattened to :data:`PAGE_SIZE` (the whole frame when no page was found)."""
-    if corners is None:
-        h, w = frame.shape[:2]
-        corners = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
-    top = np.linalg.norm(corners[1] - corners[0])
-    side = np.linalg.norm(corners[3] - corners[0])
-    pw, ph = PAGE_SIZE if side >= top else PAGE_SIZE[::-1]
-    dst = np.array([[0, 0], [pw - 1, 0], [pw - 1, ph - 1], [0, ph - 1]], np.float32)
-    m = cv2.getPerspectiveTransform(corners.astype(np.float32), dst)
-    return cv2.warpPerspective(frame, m, (pw, ph), flags=cv2.INTER_AREA)
-
-
-def skin_mask(page_bgr: Array) -> Array:
-    """Skin-coloured pixels (a hand or an arm) as a boolean mask."""
-    ycc = cv2.cvtColor(page_bgr, cv2.COLOR_BGR2YCrCb)
-    m = cv2.inRange(ycc, (60, 135, 85), (255, 180, 135))
-    m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
-    return m > 0
-
-
-def ink_mask(page_gray: Array) -> Array:
-    """Pixels clearly darker than the paper around them (pencil/pen strokes), borders ignored."""
-    paper = cv2.dilate(page_gray, np.ones((15, 15), np.uint8))
-    paper = cv2.blur(paper, (15, 15))
-    diff = paper.astype(np.int16) - page_gray.astype(np.int16)
-    ink = diff > 40
-    h, w = ink.shape
-    my, mx = max(2, h // 25), max(2, w // 25)
-    ink[:my] = False
-    ink[-my:] = False
-    ink[:, :mx] = False
-    ink[:, -mx:] = False
-    return ink
-
-
-@dataclass
-class _Sample:
-    index: int
-    time_s: float
-    mean: float
-    sharp: float
-    page_found: bool
-    ink: float
-    hand: float
-    grid: Array  # coarse ink map (bool) for page tracking
-    thumb: Array  # 32x32 grey thumbnail of the whole frame, float32
-    page_png: bytes
-    page: int = 0
-
-    @property
-    def usable(self) -> bool:
-        return self.page_found and self.hand < HAND_SHARE and self.mean >= DARK_MEAN
-
-
-def _edge_sharpness(gray: Array) -> float:
-    """The 99.9th percentile of |Laplacian|: the contrast of the sharpest edges (page border,
-    strokes). Unlike the Laplacian variance it does not fall for a clean blank page."""
-    lap = np.abs(cv2.Laplacian(gray, cv2.CV_16S)).ravel()
-    k = int(lap.size * 0.999)
-    return float(np.partition(lap, k)[k])
-
-
-def _analyse_frame(frame: Array, index: int, time_s: float) -> _Sample:
-    h, w = frame.shape[:2]
-    scale = WORK_LONG_SIDE / max(h, w)
-    if scale < 1.0:
-        frame = cv2.resize(
-            frame, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA
-        )
-    gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
-    corners = find_page(gray)
-    page = warp_page(frame, corners)
-    page_gray = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
-    hand = skin_mask(page)
-    ink = ink_mask(page_gray)
-    if hand.any():
-        ink &= ~cv2.dilate(hand.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
-    ink_share = float(ink.mean())
-    grid = cv2.resize(ink.astype(np.float32), (24, 34), interpolation=cv2.INTER_AREA) > 0.02
-    thumb = cv2.resize(gray, (32, 32), interpolation=cv2.INTER_AREA).astype(np.float32)
-    ok, png = cv2.imencode(".png", cv2.resize(page, (page.shape[1] // 2, page.shape[0] // 2)))
-    return _Sample(
-        index=index,
-        time_s=time_s,
-        mean=float(gray.mean()),
-        sharp=_edge_sharpness(gray),
-        page_found=corners is not None,
-        ink=ink_share,
-        hand=float(hand.mean()),
-        grid=grid,
-        thumb=thumb,
-        page_png=png.tobytes() if ok else b"",
-    )
-
-
 # ---------------------------------------------------------------- over time
 
 
-def _assign_pages(samples: list[_Sample]) -> int:
-    """Number pages; a new page starts when the current page's ink vanishes for 2 samples."""
+def _assign_pages(samples: list[Sample]) -> int:
+    """Number pages; a new page starts when the current page's ink vanishes for 2 samples.
+
+    Only the grid cells not under a hand are compared; the reference keeps the last ink
+    seen in each cell (a hand moving over the page does not look like a new page).
+    """
     page = 0
     ref: Array | None = None
-    pending: list[_Sample] = []
+    pending: list[Sample] = []
     kernel = np.ones((3, 3), np.uint8)
     for s in samples:
         s.page = page
         if not s.usable:
             continue
         if ref is not None and int(ref.sum()) >= 8:
+            watched = ref & s.seen
+            if int(watched.sum()) < 8:
+                continue  # the writing is hidden: nothing to compare
             cur = cv2.dilate(s.grid.astype(np.uint8), kernel).astype(bool)
-            same = cur.shape == ref.shape
-            overlap = float((ref & cur).sum()) / float(ref.sum()) if same else 0.0
+            overlap = float((watched & cur).sum()) / float(watched.sum())
             if overlap < 0.4:
                 pending.append(s)
                 if len(pending) < 2:
@@ -279,12 +186,13 @@ def _assign_pages(samples: list[_Sample]) -> int:
                 ref = s.grid
                 continue
         pending = []
-        if ref is None or s.grid.sum() >= 0.8 * ref.sum():
-            ref = s.grid
+        updated = s.grid if ref is None else np.where(s.seen, s.grid, ref)
+        if ref is None or updated.sum() >= 0.8 * ref.sum():
+            ref = updated
     return page + 1
 
 
-def _repeat_flags(samples: list[_Sample]) -> tuple[float, float]:
+def _repeat_flags(samples: list[Sample]) -> tuple[float, float]:
     """(share of consecutive identical samples, share of samples repeating an earlier one)."""
     n = len(samples)
     if n < 3:
@@ -307,7 +215,9 @@ def _repeat_flags(samples: list[_Sample]) -> tuple[float, float]:
 
 
 def _robust(values: list[float], first: bool) -> float:
-    part = values[:3] if first else values[-3:]
+    """The median of the first (or last) few values: 3, up to 5 for a long page."""
+    k = max(3, min(5, len(values) // 4))
+    part = values[:k] if first else values[-k:]
     return float(np.median(part)) if part else 0.0
 
 
@@ -319,26 +229,28 @@ def analyze_video(
     max_samples: int = 600,
     frame_stride: int | None = None,
     task: TaskState | None = None,
+    trust_content: bool = False,
 ) -> dict[str, Any]:
     """Analyse a homework video; never raises for a bad video (verdict ``unreadable``).
 
     ``frame_stride`` forces the seed's fixed stride; otherwise the stride gives about
     ``sample_fps`` samples per second and at most ``max_samples`` samples.
+    ``trust_content``: see :func:`prevalidate_video`.
     :class:`~academy_desktop.engine.progress.Cancelled` propagates.
     """
     limits = limits or VideoLimits()
     task = task or TaskState()
     try:
-        info = prevalidate_video(path, limits)
+        info = prevalidate_video(path, limits, trust_content=trust_content)
     except Rejection as rej:
-        return _unreadable(rej.message, rej.code, total_frames=0)
+        return _unreadable(rej, total_frames=0)
     if frame_stride is None:
         stride = max(1, round(info.fps / sample_fps))
         if info.frame_count > 0:
             stride = max(stride, -(-info.frame_count // max_samples))
     else:
         stride = max(1, frame_stride)
-    samples: list[_Sample] = []
+    samples: list[Sample] = []
     cap = _open(info.path)
     total = 0
     try:
@@ -350,7 +262,7 @@ def analyze_video(
                     break
                 if frame.ndim == 2:
                     frame = cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
-                samples.append(_analyse_frame(frame, total, total / info.fps))
+                samples.append(analyse_frame(frame, total, total / info.fps))
                 if info.frame_count > 0:
                     task.report(min(0.99, total / info.frame_count), "analysing video")
             elif not cap.grab():
@@ -362,13 +274,13 @@ def analyze_video(
         cap.release()
     if not samples:
         bad = Rejection(Code.FILE_UNREADABLE, "no frame could be decoded")
-        return _unreadable(bad.message, bad.code, total_frames=total)
+        return _unreadable(bad, total_frames=total)
     result = _summarise(samples, total, info, limits)
     task.report(1.0, "video analysed")
     return result
 
 
-def _unreadable(reason: str, code: Code | None, total_frames: int) -> dict[str, Any]:
+def _unreadable(rejection: Rejection, total_frames: int) -> dict[str, Any]:
     return {
         "total_frames": total_frames,
         "sampled_frames": 0,
@@ -376,10 +288,8 @@ def _unreadable(reason: str, code: Code | None, total_frames: int) -> dict[str, 
         "filled_ratio": 0.0,
         "frames": [],
         "too_short": True,
-        "verdict": "unreadable",
-        "confidence": 0.9,
-        "reason": reason,
-        "rejection_code": str(code) if code else None,
+        **rejected(rejection).as_dict(),
+        "duration_s": 0.0,
         "pages": 0,
         "page_turns": 0,
         "ink_gain": 0.0,
@@ -391,7 +301,7 @@ def _unreadable(reason: str, code: Code | None, total_frames: int) -> dict[str, 
 
 
 def _summarise(
-    samples: list[_Sample], total: int, info: VideoInfo, limits: VideoLimits
+    samples: list[Sample], total: int, info: VideoInfo, limits: VideoLimits
 ) -> dict[str, Any]:
     n_pages = _assign_pages(samples)
     frozen_share, repeat_share = _repeat_flags(samples)
@@ -457,70 +367,18 @@ def _summarise(
     dark = float(np.median([s.mean for s in samples])) < DARK_MEAN
     visible = [s for s in samples if s.page_found and s.mean >= DARK_MEAN]
     blurred = bool(visible) and float(np.median([s.sharp for s in visible])) < BLUR_EDGE
-    if dark:
-        rej = Rejection(Code.TOO_DARK)
-        return {
-            **base,
-            "verdict": "unreadable",
-            "confidence": 0.9,
-            "reason": rej.message,
-            "rejection_code": str(rej.code),
-        }
-    if blurred:
-        rej = Rejection(Code.BLUR_OR_SHAKE)
-        return {
-            **base,
-            "verdict": "unreadable",
-            "confidence": 0.8,
-            "reason": rej.message,
-            "rejection_code": str(rej.code),
-        }
-    if too_short:
-        return {
-            **base,
-            "verdict": "unreadable",
-            "confidence": 0.8,
-            "reason": "영상이 너무 짧아 판단할 수 없습니다. / The video is too short to judge.",
-        }
-    if len(usable) < max(3, 0.3 * len(samples)):
-        return {
-            **base,
-            "verdict": "unreadable",
-            "confidence": 0.7,
-            "reason": "종이가 잘 보이지 않습니다(손에 가려졌거나 화면 밖). / "
-            "The page is hidden (by a hand or out of frame) in most of the video.",
-        }
-    coverage = len(usable) / len(samples)
-    if frozen:
-        return {
-            **base,
-            "verdict": "no_writing",
-            "confidence": round(0.6 + 0.3 * coverage, 2),
-            "reason": "영상이 정지 화면입니다(사진을 찍은 영상). 쓰는 과정이 없습니다. / "
-            "The video is a still picture (a photo filmed); nothing was written in it.",
-        }
-    if gain >= WROTE_GAIN:
-        verdict = "wrote"
-        conf = 0.6 + 0.4 * min(1.0, gain / (3 * WROTE_GAIN))
-        reason = (
-            f"{len(timeline)}쪽에서 글씨가 늘어났습니다. / Ink grew on "
-            f"{len(timeline)} page(s) (gain {gain:.3f})."
-        )
-    elif gain >= LITTLE_GAIN:
-        verdict = "little_writing"
-        conf = 0.6
-        reason = f"글씨가 조금만 늘어났습니다. / Only a little ink was added (gain {gain:.4f})."
-    else:
-        verdict = "no_writing"
-        conf = 0.6 + 0.4 * min(1.0, (LITTLE_GAIN - gain) / LITTLE_GAIN)
-        reason = (
-            f"쓰는 과정이 보이지 않습니다. / No ink was added during the video (gain {gain:.4f})."
-        )
-    conf *= 0.5 + 0.5 * coverage
-    if looped:
-        conf *= 0.6
-        reason += " 영상이 반복됩니다. / The video repeats itself."
-    return {**base, "verdict": verdict, "confidence": round(min(0.95, conf), 2), "reason": reason}
+    facts = VideoFacts(
+        dark=dark,
+        blurred=blurred,
+        too_short=too_short,
+        samples=len(samples),
+        usable=len(usable),
+        frozen=frozen,
+        looped=looped,
+        gain=gain,
+        pages=len(timeline),
+    )
+    return {**base, **video_verdict(facts).as_dict()}
 
 
 def to_jsonable(result: dict[str, Any]) -> dict[str, Any]:
