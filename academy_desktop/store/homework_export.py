@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import Session
 
 from academy_desktop.output.xlsx_common import (
@@ -32,9 +32,17 @@ from academy_desktop.output.xlsx_common import (
     text_cell,
 )
 from academy_desktop.store.homework import HomeworkCard, cards, get_homework
-from academy_desktop.store.models import Student
+from academy_desktop.store.models import Student, Submission
 
-__all__ = ["HEADERS", "VERDICT_NAMES", "HomeworkRow", "export_homework", "homework_rows"]
+__all__ = [
+    "HEADERS",
+    "VERDICT_NAMES",
+    "HomeworkRow",
+    "Missing",
+    "export_homework",
+    "homework_rows",
+    "missing_students",
+]
 
 Format = Literal["xlsx", "csv"]
 SHEET = "숙제 - Homework"
@@ -116,6 +124,31 @@ def homework_rows(session: Session, homework_id: int) -> Iterator[HomeworkRow]:
             yield HomeworkRow(student.number, student.name, student.class_name or "", entry)
     for c in unmatched:
         yield HomeworkRow("", "", "", c)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """The homework's class and who of it handed nothing in."""
+
+    class_name: str
+    students: int  # students of the class in the roster
+    names: list[str] = field(default_factory=list)  # "name (number)", by number
+
+
+def missing_students(session: Session, homework_id: int) -> Missing | None:
+    """The class's students with no file in the homework (two small queries), or ``None``
+    when the homework has no class. The same students ``homework_export`` lists as
+    "미제출 / not submitted"."""
+    hw = get_homework(session, homework_id)
+    if not hw.group_name:
+        return None
+    in_class = Student.class_name == hw.group_name
+    total = len(list(session.scalars(select(Student.id).where(in_class))))
+    handed_in = exists().where(Submission.homework_id == hw.id, Submission.student_id == Student.id)
+    rows = session.execute(
+        select(Student.name, Student.number).where(in_class, ~handed_in).order_by(Student.number)
+    )
+    return Missing(hw.group_name, total, [f"{name} ({number})" for name, number in rows])
 
 
 def _write_csv(rows: Iterator[HomeworkRow], out: Path) -> int:

@@ -599,14 +599,22 @@ class MainWindow(QMainWindow):
     # -- closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.batch.running or self.homework_page.batch.running:
-            answer = QMessageBox.question(
-                self,
-                APP_NAME,
+            question = (
                 self.tr(
                     "Sheets are still being graded. Stop and close?\n\n"
                     "Every sheet graded so far is saved. The rest can be resumed "
                     "the next time you open this exam."
-                ),
+                )
+                if self.batch.running
+                else self.tr(
+                    "Homework files are still being analysed. Stop and close?\n\n"
+                    "The files finished so far are kept."
+                )
+            )
+            answer = QMessageBox.question(
+                self,
+                APP_NAME,
+                question,
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )

@@ -368,6 +368,29 @@
     </message>
 </context>
 <context>
+    <name>ClassListExport</name>
+    <message>
+        <source>Export class list</source>
+        <translation>반 명단 내보내기</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>엑셀 통합 문서 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV file (*.csv)</source>
+        <translation>CSV 파일 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Saved the class list ({rows} rows) to “{name}”.</source>
+        <translation>반 명단({rows}줄)을 “{name}”에 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>This homework no longer exists.</source>
+        <translation>이 숙제는 더 이상 없습니다.</translation>
+    </message>
+</context>
+<context>
     <name>CornersDialog</name>
     <message>
         <source>Show where the sheet is</source>
@@ -513,6 +536,17 @@
         <translation>결과 내보내기</translation>
     </message>
     <message>
+        <source>This exam no longer exists.</source>
+        <translation>이 시험은 더 이상 없습니다.</translation>
+    </message>
+    <message>
+        <source>Saved {rows} sheets to “{name}”.</source>
+        <translation>답안지 {rows}장을 “{name}”에 저장했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>FileExporter</name>
+    <message>
         <source>Exporting {name}…</source>
         <translation>{name} 내보내는 중…</translation>
     </message>
@@ -533,10 +567,6 @@
         <translation>“{folder}” 폴더가 더 이상 없습니다. 다른 폴더를 고르세요.</translation>
     </message>
     <message>
-        <source>This exam no longer exists.</source>
-        <translation>이 시험은 더 이상 없습니다.</translation>
-    </message>
-    <message>
         <source>The export failed: {reason}</source>
         <translation>내보내지 못했습니다: {reason}</translation>
     </message>
@@ -545,16 +575,50 @@
         <translation>내보내기 완료</translation>
     </message>
     <message>
-        <source>Saved {rows} sheets to “{name}”.</source>
-        <translation>답안지 {rows}장을 “{name}”에 저장했습니다.</translation>
-    </message>
-    <message>
         <source>Open containing folder</source>
         <translation>저장한 폴더 열기</translation>
     </message>
     <message>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
+    </message>
+</context>
+<context>
+    <name>FileNamePattern</name>
+    <message>
+        <source>Match files to students by a file-name pattern (advanced)</source>
+        <translation>파일 이름 규칙으로 학생 연결 (고급)</translation>
+    </message>
+    <message>
+        <source>Leave empty to match automatically: a student number or a roster name in the file name. A pattern is a regular expression with a group (?P&lt;number&gt;…) or (?P&lt;name&gt;…), e.g. (?P&lt;number&gt;\d+)_ for 20240101_숙제.mp4.</source>
+        <translation>비워 두면 파일 이름 속 학번이나 명단의 이름으로 자동 연결합니다. 규칙은 (?P&lt;number&gt;…) 또는 (?P&lt;name&gt;…) 그룹이 있는 정규식입니다. 예: 20240101_숙제.mp4에는 (?P&lt;number&gt;\d+)_</translation>
+    </message>
+    <message>
+        <source>This is not a valid pattern.</source>
+        <translation>올바른 규칙이 아닙니다.</translation>
+    </message>
+    <message>
+        <source>The pattern needs a group (?P&lt;number&gt;…) or (?P&lt;name&gt;…).</source>
+        <translation>규칙에 (?P&lt;number&gt;…) 또는 (?P&lt;name&gt;…) 그룹이 있어야 합니다.</translation>
+    </message>
+</context>
+<context>
+    <name>FilterBar</name>
+    <message>
+        <source>All</source>
+        <translation>전체</translation>
+    </message>
+    <message>
+        <source>To check</source>
+        <translation>확인 필요</translation>
+    </message>
+    <message>
+        <source>No student</source>
+        <translation>학생 없음</translation>
+    </message>
+    <message>
+        <source>Files the analysis was unsure about and nobody has checked yet</source>
+        <translation>분석 결과가 확실하지 않고 아직 아무도 확인하지 않은 제출물</translation>
     </message>
 </context>
 <context>
@@ -827,6 +891,33 @@
     </message>
 </context>
 <context>
+    <name>HomeworkDecisions</name>
+    <message>
+        <source>Saving…</source>
+        <translation>저장 중…</translation>
+    </message>
+    <message>
+        <source>Nothing to undo on this card.</source>
+        <translation>이 제출물에는 되돌릴 판정이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Undone.</source>
+        <translation>되돌렸습니다.</translation>
+    </message>
+    <message>
+        <source>Student set.</source>
+        <translation>학생을 지정했습니다.</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>저장했습니다.</translation>
+    </message>
+    <message>
+        <source>The file name fits: {who}</source>
+        <translation>파일 이름에 맞는 학생: {who}</translation>
+    </message>
+</context>
+<context>
     <name>HomeworkDialog</name>
     <message>
         <source>Edit homework</source>
@@ -890,26 +981,22 @@
     </message>
 </context>
 <context>
-    <name>HomeworkPage</name>
+    <name>HomeworkHeader</name>
     <message>
         <source>Edit…</source>
         <translation>수정…</translation>
     </message>
     <message>
+        <source>Export class list…</source>
+        <translation>반 명단 내보내기…</translation>
+    </message>
+    <message>
+        <source>Save the class list with each student's verdict, who checked it, and who has not handed in (Excel or CSV)</source>
+        <translation>학생별 판정, 확인한 사람, 미제출 학생을 담은 반 명단을 저장합니다 (엑셀 또는 CSV)</translation>
+    </message>
+    <message>
         <source>Send to server</source>
         <translation>서버로 보내기</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>이어서 채점</translation>
-    </message>
-    <message>
-        <source>Match files to students by a file-name pattern (advanced)</source>
-        <translation>파일 이름 규칙으로 학생 연결 (고급)</translation>
-    </message>
-    <message>
-        <source>Leave empty to match automatically: a student number or a roster name in the file name. A pattern is a regular expression with a group (?P&lt;number&gt;…) or (?P&lt;name&gt;…), e.g. (?P&lt;number&gt;\d+)_ for 20240101_숙제.mp4.</source>
-        <translation>비워 두면 파일 이름 속 학번이나 명단의 이름으로 자동 연결합니다. 규칙은 (?P&lt;number&gt;…) 또는 (?P&lt;name&gt;…) 그룹이 있는 정규식입니다. 예: 20240101_숙제.mp4에는 (?P&lt;number&gt;\d+)_</translation>
     </message>
     <message>
         <source>Due {date}</source>
@@ -948,36 +1035,20 @@
         <translation>{n}개 분석 전</translation>
     </message>
     <message>
-        <source>All</source>
-        <translation>전체</translation>
+        <source>{n} not submitted</source>
+        <translation>미제출 {n}명</translation>
     </message>
     <message>
-        <source>To check</source>
-        <translation>확인 필요</translation>
+        <source>and {n} more</source>
+        <translation>외 {n}명</translation>
     </message>
     <message>
-        <source>No student</source>
-        <translation>학생 없음</translation>
+        <source>Students of class {name} with no file in this homework:</source>
+        <translation>{name} 반 학생 중 이 숙제를 내지 않은 학생:</translation>
     </message>
     <message>
-        <source>Files the analysis was unsure about and nobody has checked yet</source>
-        <translation>분석 결과가 확실하지 않고 아직 아무도 확인하지 않은 제출물</translation>
-    </message>
-    <message>
-        <source>No files yet. Drop the students' videos or photos above.</source>
-        <translation>아직 제출물이 없습니다. 학생들의 동영상이나 사진을 위에 끌어다 놓으세요.</translation>
-    </message>
-    <message>
-        <source>No files match this filter.</source>
-        <translation>이 조건에 맞는 제출물이 없습니다.</translation>
-    </message>
-    <message>
-        <source>{n} files were not analysed last time. The files already analysed are kept.</source>
-        <translation>지난번에 파일 {n}개를 분석하지 못했습니다. 이미 분석한 파일은 그대로 있습니다.</translation>
-    </message>
-    <message>
-        <source>Resume {n} unfinished files</source>
-        <translation>남은 파일 {n}개 이어서 분석</translation>
+        <source>Every student of the class has handed in ({n}).</source>
+        <translation>반 학생 {n}명이 모두 제출했습니다.</translation>
     </message>
     <message>
         <source>Sending homework to the server is not available in this version yet.</source>
@@ -988,12 +1059,23 @@
         <translation>이 숙제의 분석된 제출물을 보낼 목록에 넣고 지금 보냅니다</translation>
     </message>
     <message>
-        <source>This is not a valid pattern.</source>
-        <translation>올바른 규칙이 아닙니다.</translation>
+        <source>The files are in the outbox.</source>
+        <translation>제출물을 보낼 목록에 넣었습니다.</translation>
     </message>
     <message>
-        <source>The pattern needs a group (?P&lt;number&gt;…) or (?P&lt;name&gt;…).</source>
-        <translation>규칙에 (?P&lt;number&gt;…) 또는 (?P&lt;name&gt;…) 그룹이 있어야 합니다.</translation>
+        <source>{n} files put in the outbox; {held} held until checked.</source>
+        <translation>{n}개를 보낼 목록에 넣었습니다. {held}개는 확인될 때까지 보류됩니다.</translation>
+    </message>
+</context>
+<context>
+    <name>HomeworkPage</name>
+    <message>
+        <source>No files yet. Drop the students' videos or photos above.</source>
+        <translation>아직 제출물이 없습니다. 학생들의 동영상이나 사진을 위에 끌어다 놓으세요.</translation>
+    </message>
+    <message>
+        <source>No files match this filter.</source>
+        <translation>이 조건에 맞는 제출물이 없습니다.</translation>
     </message>
     <message>
         <source>Files are being analysed. Wait for them to finish or cancel first.</source>
@@ -1002,38 +1084,6 @@
     <message>
         <source>Fix the file-name pattern first, or clear it.</source>
         <translation>파일 이름 규칙을 먼저 고치거나 지워 주세요.</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>저장 중…</translation>
-    </message>
-    <message>
-        <source>Nothing to undo on this card.</source>
-        <translation>이 제출물에는 되돌릴 판정이 없습니다.</translation>
-    </message>
-    <message>
-        <source>Undone.</source>
-        <translation>되돌렸습니다.</translation>
-    </message>
-    <message>
-        <source>Student set.</source>
-        <translation>학생을 지정했습니다.</translation>
-    </message>
-    <message>
-        <source>Saved.</source>
-        <translation>저장했습니다.</translation>
-    </message>
-    <message>
-        <source>The file name fits: {who}</source>
-        <translation>파일 이름에 맞는 학생: {who}</translation>
-    </message>
-    <message>
-        <source>The files are in the outbox.</source>
-        <translation>제출물을 보낼 목록에 넣었습니다.</translation>
-    </message>
-    <message>
-        <source>{n} files put in the outbox; {held} held until checked.</source>
-        <translation>{n}개를 보낼 목록에 넣었습니다. {held}개는 확인될 때까지 보류됩니다.</translation>
     </message>
 </context>
 <context>
@@ -1394,6 +1444,14 @@
     <message>
         <source>Workspace: {path}</source>
         <translation>작업 폴더: {path}</translation>
+    </message>
+    <message>
+        <source>Homework files are still being analysed. Stop and close?
+
+The files finished so far are kept.</source>
+        <translation>숙제 파일을 아직 분석하고 있습니다. 멈추고 닫을까요?
+
+지금까지 분석한 파일은 그대로 남습니다.</translation>
     </message>
     <message>
         <source>Offline</source>
@@ -1770,6 +1828,21 @@ Every sheet graded so far is saved. The rest can be resumed the next time you op
     <message>
         <source>No sheets yet. Drop scanned answer sheets (PDF, JPEG, folders) here.</source>
         <translation>아직 답안지가 없습니다. 스캔한 답안지(PDF, JPEG, 폴더)를 여기에 끌어다 놓으세요.</translation>
+    </message>
+</context>
+<context>
+    <name>ResumeBar</name>
+    <message>
+        <source>{n} files were not analysed last time. The files already analysed are kept.</source>
+        <translation>지난번에 파일 {n}개를 분석하지 못했습니다. 이미 분석한 파일은 그대로 있습니다.</translation>
+    </message>
+    <message>
+        <source>Resume {n} unfinished files</source>
+        <translation>남은 파일 {n}개 이어서 분석</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>이어서 채점</translation>
     </message>
 </context>
 <context>

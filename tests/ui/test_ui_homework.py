@@ -24,8 +24,9 @@ from academy_desktop.store.homework import create_homework, get_homework, homewo
 from academy_desktop.store.models import ReviewDecision, Student, Submission
 from academy_desktop.ui.context import AppContext
 from academy_desktop.ui.homework.card import HomeworkCardWidget
+from academy_desktop.ui.homework.drop_area import check_pattern
 from academy_desktop.ui.homework.new_homework_dialog import HomeworkDialog
-from academy_desktop.ui.homework.page import HomeworkPage, check_pattern
+from academy_desktop.ui.homework.page import HomeworkPage
 from academy_desktop.ui.homework.sidebar_section import HomeworkSidebarSection
 from academy_desktop.ui.homework.timeline_chart import INK, TURN, WritingTimelineChart
 from ui.ui_helpers import STAFF
@@ -122,7 +123,7 @@ def _page(qtbot: QtBot, ctx: AppContext, analyse: Callable[..., Any]) -> Homewor
 def _analyse(qtbot: QtBot, page: HomeworkPage, paths: list[Path]) -> None:
     with qtbot.waitSignal(page.batch.finished, timeout=20_000):
         assert page.add_paths(paths)
-    qtbot.waitUntil(lambda: not page._loading and not page._to_build, timeout=10_000)
+    qtbot.waitUntil(lambda: page.settled, timeout=10_000)
 
 
 def _history(ctx: AppContext, sid: int) -> list[ReviewDecision]:
@@ -229,7 +230,7 @@ def test_drop_files_analyses_them_and_shows_cards(
     page = _page(qtbot, ctx, fake)
     page.show_homework(hid)
     qtbot.waitUntil(lambda: page.summary is not None)
-    assert page.empty.isVisible() and "No files yet" in page.empty.text()
+    assert page.cards.empty.isVisible() and "No files yet" in page.cards.empty.text()
     paths = _files(tmp_path / "in", ["20240101_a", "20240102_b", "nobody_c"])
     progress: list[float] = []
     page.batch.progress.connect(lambda f, _m: progress.append(f))
@@ -252,21 +253,21 @@ def test_drop_files_analyses_them_and_shows_cards(
     assert first.reason.text() == "Ink grew."  # the English half
     assert page.batch_panel.summary is not None and page.batch_panel.summary.analysed == 3
     assert "3 files analysed" in page.batch_panel.title.text()
-    assert page.filter_buttons["review"].text() == "To check (1)"
-    assert page.filter_buttons["all"].text() == "All (3)"
-    assert page.filter_buttons["unmatched"].text() == "No student (1)"
+    assert page.filters.buttons["review"].text() == "To check (1)"
+    assert page.filters.buttons["all"].text() == "All (3)"
+    assert page.filters.buttons["unmatched"].text() == "No student (1)"
     # the chart and the key frames (loaded lazily, off the UI thread)
     assert first.chart.points[-1] == (20.0, 0.03) and len(first.chart.pages) == 2
     qtbot.waitUntil(lambda: len(first.frames.buttons) == 2, timeout=5000)
     assert [b.text() for b in first.frames.buttons] == ["p1 first 0:00", "p1 last 0:10"]
-    viewer = page.open_frame(first.card_id, first.frames.thumbs[1].frame_id)
+    viewer = page.cards.open_frame(first.card_id, first.frames.thumbs[1].frame_id)
     assert viewer is not None and viewer.caption.text() == "p1 last 0:10"
     qtbot.waitUntil(lambda: viewer.picture.image.height() == 60)  # the full picture
     viewer.close()
 
     # the filter shows only the cards to check
     with qtbot.waitSignal(page.cards_loaded):
-        qtbot.mouseClick(page.filter_buttons["review"], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.filters.buttons["review"], Qt.MouseButton.LeftButton)
     assert [c.card.original_name for c in page.visible_cards()] == ["20240102_b.mp4"]
 
     # the same files again: nothing is analysed twice, and the panel says so
@@ -294,7 +295,7 @@ def test_confirm_override_and_undo_are_audited(
     assert (d.field, d.new_value, d.decided_by) == ("verdict", "little_writing", STAFF)
     assert not card.to_check.isVisible()
     assert f"checked by {STAFF}" in card.details.text()
-    assert page.filter_buttons["review"].text() == "To check (0)"
+    assert page.filters.buttons["review"].text() == "To check (0)"
 
     # key 3 on the focused card: "no writing"
     card.setFocus()
@@ -350,8 +351,10 @@ def test_pick_a_student_for_an_unmatched_file(
     _analyse(qtbot, page, _files(tmp_path / "in", ["nobody_c"]))
     [card] = page.visible_cards()
     qtbot.mouseClick(card.pick_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.picker is not None and page.picker.entries is not None)
-    picker = page.picker
+    qtbot.waitUntil(
+        lambda: page.decisions.picker is not None and page.decisions.picker.entries is not None
+    )
+    picker = page.decisions.picker
     assert picker is not None
     picker.search.setText("박지훈")
     assert picker.chosen_number() == "20240103"
@@ -360,7 +363,7 @@ def test_pick_a_student_for_an_unmatched_file(
     assert card.student.text() == "박지훈 (20240103)"
     [d] = _history(ctx, card.card_id)
     assert (d.field, d.old_value, d.new_value, d.decided_by) == ("student", "", "20240103", STAFF)
-    assert page.filter_buttons["unmatched"].text() == "No student (0)"
+    assert page.filters.buttons["unmatched"].text() == "No student (0)"
 
 
 def test_ambiguous_file_name_offers_both_students_first(
@@ -377,12 +380,17 @@ def test_ambiguous_file_name_offers_both_students_first(
     _analyse(qtbot, page, [path])
     [card] = page.visible_cards()
     assert card.card.student_id is None  # two students are called 이서연
-    page.pick_student(card.card_id)
-    qtbot.waitUntil(lambda: page.picker is not None and page.picker.results.count() == 2)
-    assert page.picker is not None
-    assert page.picker.search.text() == "이서연"
-    assert "20240102" in page.picker.intro.text() and "20240109" in page.picker.intro.text()
-    page.picker.reject()
+    page.decisions.pick_student(card.card_id)
+    qtbot.waitUntil(
+        lambda: page.decisions.picker is not None and page.decisions.picker.results.count() == 2
+    )
+    assert page.decisions.picker is not None
+    assert page.decisions.picker.search.text() == "이서연"
+    assert (
+        "20240102" in page.decisions.picker.intro.text()
+        and "20240109" in page.decisions.picker.intro.text()
+    )
+    page.decisions.picker.reject()
 
 
 def test_cancel_keeps_finished_cards_and_offers_resume(
@@ -406,8 +414,8 @@ def test_cancel_keeps_finished_cards_and_offers_resume(
     assert finished.args[0].analysed == 1
     assert "Cancelled: 1 of 3" in page.batch_panel.title.text()
     qtbot.waitUntil(lambda: page.resume_bar.isVisible(), timeout=5000)
-    assert page.resume_button.text() == "Resume 2 unfinished files"
-    qtbot.waitUntil(lambda: len(page.visible_cards()) == 3 and not page._to_build)
+    assert page.resume_bar.button.text() == "Resume 2 unfinished files"
+    qtbot.waitUntil(lambda: len(page.visible_cards()) == 3 and page.settled)
     names = {c.card.original_name: c for c in page.visible_cards()}
     assert names["20240101_a.mp4"].badge.text.text() == "Wrote"  # kept
     assert names["20240102_b.mp4"].badge.text.text() == "Not analysed yet"
@@ -415,7 +423,7 @@ def test_cancel_keeps_finished_cards_and_offers_resume(
 
     fake.hold = None
     with qtbot.waitSignal(page.batch.finished, timeout=10_000):
-        qtbot.mouseClick(page.resume_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.resume_bar.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not page.resume_bar.isVisible(), timeout=5000)
     with ctx.workspace.read() as s:
         summary = homework_summary(s, hid)
@@ -447,12 +455,12 @@ def test_a_bad_pattern_is_said_inline_and_blocks_the_drop(
     fake = FakeAnalyse()
     page = _page(qtbot, ctx, fake)
     page.show_homework(hid)
-    page.pattern_edit.setText(r"\d+_")
+    page.file_pattern.edit.setText(r"\d+_")
     assert not page.add_paths(_files(tmp_path / "in", ["20240101_a"]))
-    assert page.pattern_box.isVisible() and page.pattern_error.isVisible()
-    assert "needs a group" in page.pattern_error.text()
+    assert page.file_pattern.box.isVisible() and page.file_pattern.error.isVisible()
+    assert "needs a group" in page.file_pattern.error.text()
     # a pattern that names the student: hw-<number>
-    page.pattern_edit.setText(r"hw-(?P<number>\d+)")
+    page.file_pattern.edit.setText(r"hw-(?P<number>\d+)")
     path = tmp_path / "in2" / "hw-20240103-nobody_c.mp4"
     path.parent.mkdir()
     path.write_bytes(b"video nobody_c " * 20)
@@ -548,9 +556,9 @@ def test_main_window_shows_the_homework_page_from_the_sidebar(
     qtbot.waitUntil(lambda: section.list.count() == 1)
     section.select_homework(hid)
     assert window.stack.currentWidget() is window.homework_page
-    qtbot.waitUntil(lambda: "3단원 풀이" in window.homework_page.title.text())
-    assert "2026-12-01" in window.homework_page.details.text()
-    assert not window.homework_page.send_button.isEnabled()  # no files (or no homework sync)
+    qtbot.waitUntil(lambda: "3단원 풀이" in window.homework_page.header.title.text())
+    assert "2026-12-01" in window.homework_page.header.details.text()
+    assert not window.homework_page.header.send_button.isEnabled()  # no files (or no homework sync)
     window.sidebar.select_exam(exam_id)
     assert window.stack.currentWidget() is window.exam_page
     assert section.current_homework_id() is None
@@ -609,7 +617,7 @@ def test_forty_cards_build_and_scroll_without_stalling(
     timer.timeout.connect(tick)
     timer.start()
     page.show_homework(hid)
-    qtbot.waitUntil(lambda: len(page.visible_cards()) == 40 and not page._to_build, timeout=20_000)
+    qtbot.waitUntil(lambda: len(page.visible_cards()) == 40 and page.settled, timeout=20_000)
     bar = page.scroll_area.verticalScrollBar()
     for k in range(1, 11):
         bar.setValue(bar.maximum() * k // 10)
@@ -640,8 +648,11 @@ def test_send_to_server_marks_the_homework_through_the_sync_controller(
     window.sidebar.homework.select_homework(hid)
     _analyse(qtbot, page, _files(tmp_path / "in", ["20240101_a", "nobody_c"]))
     if not hasattr(outbox, "mark_homework_ready"):
-        page._update_send()
-        assert not page.send_button.isEnabled() and "not available" in page.send_button.toolTip()
+        page.update_send()
+        assert (
+            not page.header.send_button.isEnabled()
+            and "not available" in page.header.send_button.toolTip()
+        )
     marked: list[int] = []
     sent: list[list[int]] = []
 
@@ -656,10 +667,10 @@ def test_send_to_server_marks_the_homework_through_the_sync_controller(
         return len(ids)
 
     monkeypatch.setattr(outbox, "send_now", send_now)
-    page._update_send()
-    assert page.send_button.isEnabled()
-    page.send_button.click()
-    qtbot.waitUntil(lambda: not page.send_status.isHidden())
+    page.update_send()
+    assert page.header.send_button.isEnabled()
+    page.header.send_button.click()
+    qtbot.waitUntil(lambda: not page.header.send_status.isHidden())
     assert marked == [hid] and len(sent) == 1 and len(sent[0]) == 2
-    assert page.send_status.text() == "2 files put in the outbox; 1 held until checked."
+    assert page.header.send_status.text() == "2 files put in the outbox; 1 held until checked."
     window.close()
