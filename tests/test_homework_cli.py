@@ -16,6 +16,7 @@ from synth import homework_media as media
 
 from academy_desktop.cli import homework_cmds
 from academy_desktop.cli.main import build_parser, main
+from academy_desktop.engine.homework.analyse import expand_inputs
 from academy_desktop.engine.homework.contact_sheet import sheet_size
 
 SEED_VIDEO_KEYS = {
@@ -140,7 +141,7 @@ def test_all_readable_is_exit_0_and_a_rerun_replaces_old_frames(
 
 def test_folders_are_searched(inputs: dict[str, Path], tmp_path: Path) -> None:
     folder = inputs["writing"].parent.parent  # a/hw.mp4, b/hw.mp4 and the others
-    files = homework_cmds.expand_inputs([folder])
+    files = expand_inputs([folder])
     assert {f.name for f in files} == {"hw.mp4", "turns.mp4", "숙제사진.jpg", "broken.mp4"}
     assert len(files) == 5
     assert homework_cmds.output_stems(files).count("hw") == 1

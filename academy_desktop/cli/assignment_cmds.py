@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from academy_desktop.cli import homework_cmds
 from academy_desktop.cli.progress import format_duration
 
 EXIT_OK = 0
@@ -97,20 +98,8 @@ def add_parsers(
 
 
 def _analysis_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--no-ocr", action="store_true", help="photos: skip OCR")
-    p.add_argument("--segmentation", choices=("auto", "opencv", "yolo"), default="auto")
-    p.add_argument("--model", type=Path, metavar="ONNX", help="YOLO model for segmentation")
-    p.add_argument("--sample-fps", type=float, default=2.0, metavar="F")
+    homework_cmds.add_analysis_options(p)
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
-
-
-def _options(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "ocr": not args.no_ocr,
-        "segmentation": args.segmentation,
-        "model_path": args.model,
-        "sample_fps": args.sample_fps,
-    }
 
 
 def run(args: argparse.Namespace, out: TextIO, open_workspace: Callable[..., Any]) -> int:
@@ -196,7 +185,9 @@ def _analyse(ws: Any, args: argparse.Namespace, out: TextIO) -> int:
     for path in batch.already:
         out.write(f"이미 분석함 / already analysed\t{path}\n")
     unreadable = bool(batch.refused)
-    for o in homework_batch.run(ws, batch, state=state, options=_options(args)):
+    for o in homework_batch.run(
+        ws, batch, state=state, options=homework_cmds.analysis_options(args)
+    ):
         conf = "-" if o.confidence is None else f"{o.confidence:.2f}"
         check = "확인 필요 / to check" if o.doubtful else "ok"
         out.write(

@@ -117,29 +117,6 @@ def add_parsers(subparsers: argparse._SubParsersAction[Any]) -> None:
 # ------------------------------------------------------------------------------ inputs
 
 
-def _known_suffixes() -> frozenset[str]:
-    from academy_desktop.engine.homework.video import VIDEO_EXTENSIONS
-    from academy_desktop.engine.input_files import SUPPORTED_SUFFIXES
-
-    return VIDEO_EXTENSIONS | SUPPORTED_SUFFIXES
-
-
-def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
-    """Files as given; the videos, pictures and PDFs inside folders (recursive, sorted,
-    hidden files left out)."""
-    suffixes = _known_suffixes()
-    out: list[Path] = []
-    for path in inputs:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden and child.suffix.lower() in suffixes:
-                    out.append(child)
-        else:
-            out.append(path)
-    return out
-
-
 def output_stems(files: Sequence[Path]) -> list[str]:
     """One output name per file: its stem, with ``-2``, ``-3``... for the second and
     later files of the same stem (compared without case, as Windows and macOS do)."""
@@ -388,6 +365,8 @@ def run(
     problem = _check_usage(args)
     if problem:
         return _usage_error(problem, stderr)
+    from academy_desktop.engine.homework.analyse import expand_inputs
+
     files = expand_inputs(args.inputs)
     if not files:
         return _usage_error(
@@ -455,7 +434,6 @@ __all__ = [
     "add_analysis_options",
     "add_parsers",
     "analysis_options",
-    "expand_inputs",
     "output_stems",
     "run",
     "summary_table",

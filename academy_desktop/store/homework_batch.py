@@ -23,6 +23,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from academy_desktop.engine.homework.analyse import expand_inputs, homework_kind
+from academy_desktop.engine.homework.video import VIDEO_EXTENSIONS as VIDEO_SUFFIXES
+from academy_desktop.engine.input_files import SUPPORTED_SUFFIXES as IMAGE_SUFFIXES
 from academy_desktop.engine.progress import Cancelled, SubTask, TaskState
 from academy_desktop.store.database import Workspace
 from academy_desktop.store.homework import (
@@ -43,6 +46,8 @@ from academy_desktop.store.roster_search import load_roster
 from academy_desktop.store.scans import copy_in, register_scans, sha256_file
 
 __all__ = [
+    "IMAGE_SUFFIXES",
+    "VIDEO_SUFFIXES",
     "HomeworkBatch",
     "HomeworkItem",
     "HomeworkOutcome",
@@ -55,10 +60,6 @@ __all__ = [
     "unfinished",
 ]
 
-VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".wmv", ".3gp"})
-IMAGE_SUFFIXES = frozenset(
-    {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".pdf", ".heic"}
-)
 # the server's limits (CONTRACT.md): homework photo 20 MB, homework video 500 MB
 MAX_BYTES = {SOURCE_VIDEO: 500 * 1024 * 1024, SOURCE_IMAGE: 20 * 1024 * 1024}
 
@@ -66,28 +67,9 @@ Analyse = Callable[..., dict[str, Any]]
 
 
 def source_for(path: Path) -> str | None:
-    """``homework_video`` or ``homework_image`` by the file's extension, else None."""
-    suffix = path.suffix.lower()
-    if suffix in VIDEO_SUFFIXES:
-        return SOURCE_VIDEO
-    if suffix in IMAGE_SUFFIXES:
-        return SOURCE_IMAGE
-    return None
-
-
-def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
-    """Files as given, and the videos and pictures inside folders (sorted, recursive,
-    hidden files left out)."""
-    out: list[Path] = []
-    for path in inputs:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden and source_for(child) is not None:
-                    out.append(child)
-        else:
-            out.append(path)
-    return out
+    """``homework_video`` or ``homework_image`` (see the engine's ``homework_kind``),
+    else None: not a homework file."""
+    return homework_kind(path)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ the rejection code and a bilingual message. Only
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -36,6 +37,34 @@ def source_of(path: Path | str) -> Source:
     if p.suffix.lower() not in SUPPORTED_SUFFIXES and hw_video.looks_like_video(p):
         return SOURCE_VIDEO
     return SOURCE_IMAGE
+
+
+def homework_kind(path: Path | str) -> Source | None:
+    """What a dropped file is for homework: ``homework_video`` (a known video extension,
+    or a file without a known extension that starts like a video), ``homework_image``
+    (a picture or PDF the page reader takes), or None (not a homework file)."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in hw_video.VIDEO_EXTENSIONS:
+        return SOURCE_VIDEO
+    if suffix in SUPPORTED_SUFFIXES:
+        return SOURCE_IMAGE
+    return SOURCE_VIDEO if hw_video.looks_like_video(p) else None
+
+
+def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
+    """Files as given; inside folders, the videos, pictures and PDFs (recursive, sorted,
+    hidden files left out)."""
+    out: list[Path] = []
+    for path in inputs:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and not hidden and homework_kind(child) is not None:
+                    out.append(child)
+        else:
+            out.append(path)
+    return out
 
 
 def analyse_file(
