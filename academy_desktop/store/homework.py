@@ -53,6 +53,7 @@ __all__ = [
     "MatchResult",
     "card",
     "cards",
+    "compile_pattern",
     "create_homework",
     "find_homework",
     "frames",
@@ -60,6 +61,7 @@ __all__ = [
     "homework_summary",
     "list_homeworks",
     "match_file",
+    "pattern_problem",
     "update_homework",
 ]
 
@@ -252,6 +254,32 @@ def _unique(found: list[RosterEntry], how: Literal["pattern", "number", "name"])
     return MatchResult(None, None, distinct)
 
 
+def pattern_problem(pattern: str) -> Literal["invalid", "group"] | None:
+    """What is wrong with a file-name pattern: ``"invalid"`` (not a regular expression),
+    ``"group"`` (no ``number`` or ``name`` group), or None."""
+    try:
+        rx = re.compile(pattern)
+    except re.error:
+        return "invalid"
+    return None if {"number", "name"} & set(rx.groupindex) else "group"
+
+
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    """A file-name pattern for :func:`match_file`, or a bilingual :class:`StoreError`."""
+    problem = pattern_problem(pattern)
+    if problem == "invalid":
+        raise StoreError(
+            f"파일 이름 규칙이 올바른 정규식이 아닙니다: {pattern} / "
+            f"The file-name pattern is not a valid regular expression: {pattern}"
+        )
+    if problem == "group":
+        raise StoreError(
+            "파일 이름 규칙에 (?P<number>…) 또는 (?P<name>…) 묶음이 필요합니다 / "
+            "A file-name pattern needs a group (?P<number>…) or (?P<name>…)"
+        )
+    return re.compile(pattern)
+
+
 def match_file(
     file_name: str, roster: list[RosterEntry], pattern: str | None = None
 ) -> MatchResult:
@@ -266,13 +294,7 @@ def match_file(
     """
     stem = _nfc(Path(file_name).stem)
     if pattern:
-        try:
-            rx = re.compile(pattern)
-        except re.error as exc:
-            raise StoreError(
-                f"파일 이름 규칙이 올바르지 않습니다: {exc} / Bad file-name pattern: {exc}"
-            ) from exc
-        m = rx.search(stem)
+        m = compile_pattern(pattern).search(stem)
         if m is None:
             return MatchResult(None)
         groups = m.groupdict()

@@ -32,6 +32,7 @@ from academy_desktop.store.homework import (
     HOMEWORK_TARGET,
     SOURCE_IMAGE,
     SOURCE_VIDEO,
+    compile_pattern,
     get_homework,
     match_file,
 )
@@ -141,6 +142,8 @@ def prepare(
     ``pattern``: see :func:`academy_desktop.store.homework.match_file`. Copying is
     the slow part (videos are large): it runs outside any transaction, with progress.
     """
+    if pattern:
+        compile_pattern(pattern)  # a bad pattern stops the batch before anything is copied
     with ws.read() as s:
         hw = get_homework(s, homework_id)
         title = hw.title

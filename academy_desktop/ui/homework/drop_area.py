@@ -3,7 +3,6 @@ file-name pattern that names the student (collapsed under "advanced")."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from academy_desktop.store.homework import pattern_problem
 from academy_desktop.store.homework_batch import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from academy_desktop.ui.icons import icon
 
@@ -34,13 +34,7 @@ def paths_of(event: QDropEvent | QDragEnterEvent) -> list[Path]:
 def check_pattern(pattern: str) -> str | None:
     """``None`` when the file-name pattern can be used, ``"invalid"`` when it is not a
     regular expression, ``"group"`` when it has no ``number`` or ``name`` group."""
-    try:
-        rx = re.compile(pattern)
-    except re.error:
-        return "invalid"
-    if not {"number", "name"} & set(rx.groupindex):
-        return "group"
-    return None
+    return pattern_problem(pattern)
 
 
 class DropArea(QFrame):
