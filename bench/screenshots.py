@@ -134,6 +134,14 @@ def main() -> None:
     shot.save(w, "review")
     w.close_review()
 
+    # homework: generated videos and photos of the roster's students, really analysed
+    from ui.homework_scene import shoot_homework
+
+    w.sidebar.select_exam(None)
+    for path in shoot_homework(ctx, w, out, shot.pump):
+        print("saved", path)
+    w.resize(1400, 900)
+
     scans = distinct_copies(SAMPLES / "kr-20q-sample-3.jpg", tmp / "many", 120)
     w.open_paths(scans)
     shot.wait(lambda: w.batch_panel.done >= 40, 60)

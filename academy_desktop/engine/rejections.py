@@ -51,7 +51,8 @@ MESSAGES: dict[Code, tuple[str, str]] = {
     ),
     Code.INVALID_FORMAT: (
         "지원하지 않는 파일 형식입니다.",
-        "This file format is not supported. Use PDF, JPEG, PNG, BMP, WebP or TIFF.",
+        "This file format is not supported, or the file is damaged. Answer sheets: PDF, "
+        "JPEG, PNG, BMP, WebP or TIFF; homework videos: MP4 or MOV.",
     ),
     Code.IMAGE_TOO_LARGE: (
         "이미지의 픽셀 수가 너무 많습니다(1억 화소 초과). 스캐너 해상도를 낮춰 다시 스캔해 주세요.",
