@@ -80,6 +80,7 @@ from academy_desktop.sync.views import (  # the read side, for the window and th
     SheetSyncState,
     attention_list,
     counts,
+    in_scope,
     sheet_states,
 )
 
@@ -284,12 +285,7 @@ def recheck_held(
     server id, a verdict settled); returns how many are released to pending. Limited
     to one exam, one homework or some submissions when given."""
     query = select(OutboxItem).where(OutboxItem.state == OutboxState.HELD)
-    if exam_id is not None or homework_id is not None:
-        query = query.join(Submission, Submission.id == OutboxItem.submission_id)
-        if exam_id is not None:
-            query = query.where(Submission.exam_id == exam_id)
-        if homework_id is not None:
-            query = query.where(Submission.homework_id == homework_id)
+    query = in_scope(query, exam_id, homework_id)
     if submission_ids is not None:
         query = query.where(OutboxItem.submission_id.in_(sorted(set(submission_ids))))
     items = list(session.scalars(query))

@@ -71,18 +71,26 @@ class OutboxCounts:
         return self.total > 0 and self.sent == self.total
 
 
+def in_scope(query: Any, exam_id: int | None, homework_id: int | None) -> Any:
+    """``query`` over outbox items limited to one exam's or one homework's submissions
+    (both None: the whole workspace)."""
+    if exam_id is None and homework_id is None:
+        return query
+    query = query.join(Submission, Submission.id == OutboxItem.submission_id)
+    if exam_id is not None:
+        query = query.where(Submission.exam_id == exam_id)
+    if homework_id is not None:
+        query = query.where(Submission.homework_id == homework_id)
+    return query
+
+
 def counts(
     session: Session, exam_id: int | None = None, *, homework_id: int | None = None
 ) -> OutboxCounts:
     query = select(OutboxItem.state, OutboxItem.server_status, func.count()).group_by(
         OutboxItem.state, OutboxItem.server_status
     )
-    if exam_id is not None or homework_id is not None:
-        query = query.join(Submission, Submission.id == OutboxItem.submission_id)
-        if exam_id is not None:
-            query = query.where(Submission.exam_id == exam_id)
-        if homework_id is not None:
-            query = query.where(Submission.homework_id == homework_id)
+    query = in_scope(query, exam_id, homework_id)
     c: dict[str, int] = {}
     for state, server_status, n in session.execute(query):
         if state in (OutboxState.PENDING, OutboxState.SENDING):

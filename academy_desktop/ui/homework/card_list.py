@@ -90,11 +90,7 @@ class HomeworkCardList(QScrollArea):
                 w.set_card(c)
         self.order = wanted
         self._relayout()
-        if self.to_build:
-            self._build_timer.start()
-        else:
-            self._visible_timer.start()
-            self.built.emit()
+        self._next_step()
 
     def clear(self) -> None:
         self._build_timer.stop()
@@ -115,16 +111,21 @@ class HomeworkCardList(QScrollArea):
     def _update_empty(self) -> None:
         self.empty.setVisible(not self.order and not self.to_build and bool(self.empty.text()))
 
-    def _build_some(self) -> None:
-        for c in self.to_build[:BUILD_CHUNK]:
-            self.card_widgets[c.submission_id] = self._make_card(c)
-        self.to_build = self.to_build[BUILD_CHUNK:]
-        self._relayout()
+    def _next_step(self) -> None:
+        """Build more cards on the next turn, or, when all are built, load the pictures
+        of the visible ones and say so."""
         if self.to_build:
             self._build_timer.start()
         else:
             self._visible_timer.start()
             self.built.emit()
+
+    def _build_some(self) -> None:
+        for c in self.to_build[:BUILD_CHUNK]:
+            self.card_widgets[c.submission_id] = self._make_card(c)
+        self.to_build = self.to_build[BUILD_CHUNK:]
+        self._relayout()
+        self._next_step()
 
     def _make_card(self, c: HomeworkCard) -> HomeworkCardWidget:
         w = HomeworkCardWidget(c, self.container)
