@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 CONFIG_ENV = "ACADEMY_DESKTOP_CONFIG"
 FILE_NAME = "settings.json"
-VERSION = 3
+VERSION = 4
 LANGUAGES = ("ko", "en")
 PDF_DPI_CHOICES = (150, 200, 300)
 # sign-in endpoints of a SimpleJWT-style server (the sync issue's defaults)
@@ -59,7 +59,15 @@ class Settings:
     ca_bundle: str = ""
     sync_timeout_s: float = 30.0
     sync_max_attempts: int = 10
+    # homework (docs/homework.md): read the text of photos (Tesseract), and a YOLO ONNX
+    # model for question boxes (empty: the app's models/ folder, else OpenCV)
+    homework_ocr: bool = True
+    homework_model: str = ""
     version: int = VERSION
+
+    def homework_options(self) -> dict[str, Any]:
+        """Keyword arguments for the homework analysis (``analyse_file``)."""
+        return {"ocr": self.homework_ocr, "model_path": self.homework_model or None}
 
     def normalised(self) -> Settings:
         """A copy with every value in range (a hand-edited file may hold anything)."""
@@ -95,6 +103,8 @@ class Settings:
         s.sync_max_attempts = min(
             SYNC_MAX_ATTEMPTS_RANGE[1], max(SYNC_MAX_ATTEMPTS_RANGE[0], attempts)
         )
+        s.homework_ocr = bool(s.homework_ocr)
+        s.homework_model = str(s.homework_model or "").strip()
         s.version = VERSION
         return s
 
@@ -129,7 +139,20 @@ def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
+    # version 4 adds the homework settings (OCR of photos, a YOLO model path)
+    data = dict(data)
+    data.setdefault("homework_ocr", True)
+    data.setdefault("homework_model", "")
+    data["version"] = 4
+    return data
+
+
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+}
 
 
 def config_dir() -> Path:

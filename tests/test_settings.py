@@ -128,3 +128,17 @@ def test_config_folder_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert load().staff_name == "기본 경로"
     assert settings_mod.workspace_folder(Settings()) is None
     assert settings_mod.workspace_folder(Settings(workspace="~/ws")) == Path.home() / "ws"
+
+
+def test_version_3_files_get_the_homework_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(
+        json.dumps({"version": 3, "staff_name": "박선생", "sync_max_attempts": 7}),
+        encoding="utf-8",
+    )
+    s = load(path)
+    assert (s.staff_name, s.sync_max_attempts, s.version) == ("박선생", 7, VERSION)
+    assert (s.homework_ocr, s.homework_model) == (True, "")
+    assert s.homework_options() == {"ocr": True, "model_path": None}
+    s.homework_model = " /models/q.onnx "
+    assert s.normalised().homework_options()["model_path"] == "/models/q.onnx"

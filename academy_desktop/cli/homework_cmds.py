@@ -73,7 +73,12 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
         default="auto",
         help="photos: question boxes by YOLO when a model is found, else OpenCV (auto)",
     )
-    p.add_argument("--model", type=Path, metavar="PATH", help="YOLO ONNX model for --segmentation")
+    p.add_argument(
+        "--model",
+        type=Path,
+        metavar="PATH",
+        help="YOLO ONNX model for --segmentation (default: the settings' model, else models/)",
+    )
     p.add_argument(
         "--sample-fps",
         type=_positive_float,
@@ -84,11 +89,17 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
 
 
 def analysis_options(args: argparse.Namespace) -> dict[str, Any]:
-    """Keyword arguments for ``analyse_file`` from :func:`add_analysis_options`' options."""
+    """Keyword arguments for ``analyse_file`` from :func:`add_analysis_options`' options;
+    without ``--model``, the settings' model (the window's Settings ▸ Homework), if any."""
+    model = args.model
+    if model is None:
+        from academy_desktop import settings as settings_mod
+
+        model = settings_mod.load().homework_model or None
     return {
         "ocr": not args.no_ocr,
         "segmentation": args.segmentation,
-        "model_path": args.model,
+        "model_path": model,
         "sample_fps": args.sample_fps,
     }
 

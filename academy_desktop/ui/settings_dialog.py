@@ -164,6 +164,28 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("PDF resolution:"), self.dpi_combo)
         layout.addWidget(engine)
 
+        homework = QGroupBox(self.tr("Homework"), self)
+        form = QFormLayout(homework)
+        forms.append(form)
+        self.ocr_check = QCheckBox(self.tr("Read the text of homework photos (OCR)"), homework)
+        form.addRow("", self.ocr_check)
+        model_row = QHBoxLayout()
+        self.model_edit = QLineEdit(homework)
+        self.model_edit.setReadOnly(True)
+        self.model_edit.setPlaceholderText(self.tr("The app's models folder, else OpenCV"))
+        self.model_edit.setToolTip(
+            self.tr("A YOLO model (ONNX) that finds the questions on homework photos")
+        )
+        self.model_button = QPushButton(self.tr("Choose…"), homework)
+        self.model_button.clicked.connect(self._choose_model)
+        self.model_clear = QPushButton(self.tr("Use default"), homework)
+        self.model_clear.clicked.connect(lambda: self.model_edit.setText(""))
+        model_row.addWidget(self.model_edit, 1)
+        model_row.addWidget(self.model_button)
+        model_row.addWidget(self.model_clear)
+        form.addRow(self.tr("Question model:"), model_row)
+        layout.addWidget(homework)
+
         server = QGroupBox(self.tr("Academy server"), self)
         form = QFormLayout(server)
         forms.append(form)
@@ -206,6 +228,8 @@ class SettingsDialog(QDialog):
         self.dpi_combo.setCurrentIndex(dpi if dpi >= 0 else self.dpi_combo.findData(200))
         self.server_edit.setText(s.server_url)
         self.auto_send_check.setChecked(s.auto_send)
+        self.ocr_check.setChecked(s.homework_ocr)
+        self.model_edit.setText(s.homework_model)
         self._validate()
 
     def values(self) -> Settings:
@@ -219,6 +243,8 @@ class SettingsDialog(QDialog):
             pdf_dpi=int(self.dpi_combo.currentData()),
             server_url=self.server_edit.text().strip(),
             auto_send=self.auto_send_check.isChecked(),
+            homework_ocr=self.ocr_check.isChecked(),
+            homework_model=self.model_edit.text().strip(),
         ).normalised()
 
     def set_workspace_folder(self, folder: str) -> None:
@@ -233,6 +259,16 @@ class SettingsDialog(QDialog):
         )
         if folder:
             self.set_workspace_folder(folder)
+
+    def _choose_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Choose a YOLO model"),
+            self.model_edit.text(),
+            self.tr("ONNX models (*.onnx)"),
+        )
+        if path:
+            self.model_edit.setText(path)
 
     def _validate(self) -> bool:
         problem = server_url_problem(self.server_edit.text())

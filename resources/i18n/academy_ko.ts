@@ -2424,6 +2424,26 @@ Every sheet graded so far is saved. The rest can be resumed the next time you op
         <translation>PDF 해상도:</translation>
     </message>
     <message>
+        <source>Homework</source>
+        <translation>숙제</translation>
+    </message>
+    <message>
+        <source>Read the text of homework photos (OCR)</source>
+        <translation>숙제 사진의 글자 읽기(OCR)</translation>
+    </message>
+    <message>
+        <source>The app's models folder, else OpenCV</source>
+        <translation>앱의 models 폴더, 없으면 OpenCV</translation>
+    </message>
+    <message>
+        <source>A YOLO model (ONNX) that finds the questions on homework photos</source>
+        <translation>숙제 사진에서 문항을 찾는 YOLO 모델(ONNX)</translation>
+    </message>
+    <message>
+        <source>Question model:</source>
+        <translation>문항 찾기 모델:</translation>
+    </message>
+    <message>
         <source>Academy server</source>
         <translation>학원 서버</translation>
     </message>
@@ -2438,6 +2458,14 @@ Every sheet graded so far is saved. The rest can be resumed the next time you op
     <message>
         <source>Choose the workspace folder</source>
         <translation>작업 폴더 선택</translation>
+    </message>
+    <message>
+        <source>Choose a YOLO model</source>
+        <translation>YOLO 모델 선택</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx)</source>
+        <translation>ONNX 모델 (*.onnx)</translation>
     </message>
     <message>
         <source>Settings not saved</source>

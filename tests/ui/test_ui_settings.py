@@ -134,3 +134,36 @@ def test_jobs_are_limited_to_the_cpus(qtbot: QtBot, ctx: AppContext) -> None:
     assert 1 <= dialog.jobs_spin.maximum() <= 16
     dialog.jobs_spin.setValue(1000)
     assert dialog.values().jobs == dialog.jobs_spin.maximum()
+
+
+def test_homework_settings_reach_the_analysis(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path
+) -> None:
+    from academy_desktop.ui.homework.batch_panel import HomeworkBatchController
+
+    dialog = open_dialog(qtbot, ctx)
+    assert dialog.ocr_check.isChecked() and dialog.model_edit.text() == ""
+    dialog.ocr_check.setChecked(False)
+    dialog.model_edit.setText(str(tmp_path / "questions.onnx"))
+    with qtbot.waitSignal(ctx.signals.settings_changed, timeout=2000):
+        dialog_button(dialog).click()
+    assert ctx.settings_path is not None
+    saved = settings_mod.load(ctx.settings_path)
+    assert (saved.homework_ocr, saved.homework_model) == (False, str(tmp_path / "questions.onnx"))
+
+    # a homework batch passes them to the analysis
+    seen: dict[str, object] = {}
+
+    def analyse(path: Path, *, task: object = None, **options: object) -> dict[str, object]:
+        seen.update(options)
+        return {"source": "homework_video", "verdict": "wrote", "confidence": 0.9}
+
+    from academy_desktop.store.homework import create_homework
+
+    with ctx.workspace.write() as s:
+        hid = create_homework(s, "설정 숙제").id
+    (tmp_path / "a.mp4").write_bytes(b"video")
+    controller = HomeworkBatchController(ctx, analyse=analyse)
+    with qtbot.waitSignal(controller.finished, timeout=10000):
+        assert controller.start(hid, [tmp_path / "a.mp4"])
+    assert seen == {"ocr": False, "model_path": str(tmp_path / "questions.onnx")}

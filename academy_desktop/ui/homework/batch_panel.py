@@ -164,7 +164,9 @@ class HomeworkBatchController(QObject):
         self.homework_id = homework_id
         self._plan = None
         self._outcomes = []
-        ws, analyse, options = self.ctx.workspace, self.analyse, self.options
+        ws, analyse = self.ctx.workspace, self.analyse
+        # the settings' OCR and model choice, unless a caller (a test) set its own
+        options = self.options if self.options is not None else self.ctx.settings.homework_options()
         self._handle = (
             BackgroundOp(
                 self,
