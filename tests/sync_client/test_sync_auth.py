@@ -223,7 +223,7 @@ def test_settings_version_2_gets_the_sync_defaults(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
     path.write_text(json.dumps({"version": 2, "server_url": "https://a.example"}), "utf-8")
     s = settings_mod.load(path)
-    assert s.version == settings_mod.VERSION == 3
+    assert s.version == settings_mod.VERSION
     assert (s.token_path, s.refresh_path) == ("/api/v1/token/", "/api/v1/token/refresh/")
     assert (s.ca_bundle, s.sync_timeout_s, s.sync_max_attempts) == ("", 30.0, 10)
     s.token_path = "api/login"
