@@ -1051,8 +1051,8 @@
         <translation>반 학생 {n}명이 모두 제출했습니다.</translation>
     </message>
     <message>
-        <source>Sending homework to the server is not available in this version yet.</source>
-        <translation>이 버전에서는 아직 숙제를 서버로 보낼 수 없습니다.</translation>
+        <source>Enter the server's homework id first (Edit…).</source>
+        <translation>먼저 서버 숙제 ID를 입력해 주세요(수정…).</translation>
     </message>
     <message>
         <source>Put the analysed files of this homework in the outbox and send them now</source>

@@ -631,10 +631,11 @@ def test_forty_cards_build_and_scroll_without_stalling(
 def test_send_to_server_marks_the_homework_through_the_sync_controller(
     qtbot: QtBot, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The outbox call is the sync package's (stood in for here); the page enables the
-    action only when it exists, and reports what went into the outbox."""
+    """The outbox calls are the sync package's (stood in for here); the page enables the
+    action once the homework has its server id, and reports what went into the outbox."""
     from types import SimpleNamespace
 
+    from academy_desktop.store.homework import update_homework
     from academy_desktop.sync import outbox
     from academy_desktop.ui.main_window import MainWindow
 
@@ -647,12 +648,14 @@ def test_send_to_server_marks_the_homework_through_the_sync_controller(
     qtbot.waitUntil(lambda: window.sidebar.homework.list.count() == 1)
     window.sidebar.homework.select_homework(hid)
     _analyse(qtbot, page, _files(tmp_path / "in", ["20240101_a", "nobody_c"]))
-    if not hasattr(outbox, "mark_homework_ready"):
-        page.update_send()
-        assert (
-            not page.header.send_button.isEnabled()
-            and "not available" in page.header.send_button.toolTip()
-        )
+    # no server homework id yet: the action waits for it and says why
+    qtbot.waitUntil(lambda: page.summary is not None and page.summary.files == 2)
+    assert not page.header.send_button.isEnabled()
+    assert "homework id" in page.header.send_button.toolTip()
+    with ctx.workspace.write() as s:
+        update_homework(s, hid, target_id=31)
+    page.reload()
+    qtbot.waitUntil(lambda: page.summary is not None and page.summary.target_id == 31)
     marked: list[int] = []
     sent: list[list[int]] = []
 
@@ -660,7 +663,7 @@ def test_send_to_server_marks_the_homework_through_the_sync_controller(
         marked.append(homework_id)
         return SimpleNamespace(added=2, held=1, already=0, skipped=0)
 
-    monkeypatch.setattr(outbox, "mark_homework_ready", mark, raising=False)
+    monkeypatch.setattr(outbox, "mark_homework_ready", mark)
 
     def send_now(_session: object, ids: list[int]) -> int:
         sent.append(sorted(ids))

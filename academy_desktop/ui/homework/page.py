@@ -27,7 +27,6 @@ from academy_desktop.store.homework import (
 )
 from academy_desktop.store.homework_batch import unfinished
 from academy_desktop.ui.context import AppContext
-from academy_desktop.ui.homework import sync_actions
 from academy_desktop.ui.homework.batch_panel import (
     Analyse,
     HomeworkBatchController,
@@ -194,8 +193,8 @@ class HomeworkPage(QWidget):
         self.resume_bar.show_unfinished(self._unfinished if here else 0)
 
     def update_send(self) -> None:
-        """Enable "Send to server" when there are files and the sync package can send."""
-        self.header.set_send_available(sync_actions.available())
+        """Enable "Send to server" when there are files and the server's homework id."""
+        self.header.update_send()
 
     # -- showing a homework ----------------------------------------------------
     def show_homework(self, homework_id: int | None) -> None:

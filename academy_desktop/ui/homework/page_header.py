@@ -160,15 +160,14 @@ class HomeworkHeader(QWidget):
             self.not_submitted.setToolTip("")
         self.not_submitted.show()
 
-    def set_send_available(self, available: bool) -> None:
+    def update_send(self) -> None:
+        """ "Send to server" needs analysed files and the server's homework id."""
         has_files = self.summary is not None and self.summary.files > 0
-        if not available:
-            self.send_button.setEnabled(False)
-            self.send_button.setToolTip(
-                self.tr("Sending homework to the server is not available in this version yet.")
-            )
+        linked = self.summary is not None and self.summary.target_id is not None
+        self.send_button.setEnabled(has_files and linked)
+        if has_files and not linked:
+            self.send_button.setToolTip(self.tr("Enter the server's homework id first (Edit…)."))
         else:
-            self.send_button.setEnabled(has_files)
             self.send_button.setToolTip(
                 self.tr("Put the analysed files of this homework in the outbox and send them now")
             )
