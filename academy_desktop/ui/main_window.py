@@ -2,7 +2,9 @@
 progress in the middle, workspace and sync state at the bottom.
 
 It only places the screens and wires their signals (all in :meth:`MainWindow._wire`);
-the screens call the store and the engine themselves, off the UI thread.
+the screens call the store and the engine themselves, off the UI thread. Its actions,
+menus and toolbar are built in :mod:`~academy_desktop.ui.main_actions`, the drop zone
+and the exam page live in :mod:`~academy_desktop.ui.main_pages`.
 """
 
 from __future__ import annotations
@@ -10,28 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDesktopServices,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-)
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QStackedWidget,
-    QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -48,119 +38,15 @@ from academy_desktop.ui.exam_setup.roster_dialog import RosterImportDialog
 from academy_desktop.ui.export_actions import ExportActions
 from academy_desktop.ui.homework.page import HomeworkPage
 from academy_desktop.ui.homework.sync_actions import send_homework_now
-from academy_desktop.ui.icons import icon
-from academy_desktop.ui.rejected import RejectedPanel
-from academy_desktop.ui.results_view import ResultsPanel
+from academy_desktop.ui.main_actions import MainActions
+from academy_desktop.ui.main_pages import DropZone, ExamPage, dropped_paths
 from academy_desktop.ui.review.screen import ReviewScreen
 from academy_desktop.ui.settings_dialog import SettingsDialog
 from academy_desktop.ui.sidebar import ExamSidebar
-from academy_desktop.ui.stats_panel import StatsPanel
 from academy_desktop.ui.sync_ui import SyncController, SyncIndicator
 
 APP_NAME = "Academy Desktop"
 SCAN_FILTER = "*.pdf *.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff"
-
-
-def dropped_paths(event: QDropEvent | QDragEnterEvent) -> list[Path]:
-    mime = event.mimeData()
-    if not mime.hasUrls():
-        return []
-    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
-
-
-class DropZone(QFrame):
-    """A clear place to drop scans (the whole window accepts drops as well)."""
-
-    paths_dropped = Signal(list)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("dropZone")
-        self.setAcceptDrops(True)
-        self.setMinimumSize(360, 200)
-        self.label = QLabel(self)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label.setWordWrap(True)
-        self.hint = QLabel(self)
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setWordWrap(True)
-        self.hint.setObjectName("dropHint")
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(self.label)
-        layout.addWidget(self.hint)
-        layout.addStretch(1)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.label.setText(self.tr("Drop scanned answer sheets here"))
-        self.hint.setText(
-            self.tr("PDF files, JPEG or PNG images, or whole folders. Or use File ▸ Open (Ctrl+O).")
-        )
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if dropped_paths(event):
-            event.acceptProposedAction()
-            self.setProperty("hover", True)
-            self.style().polish(self)
-        else:
-            event.ignore()
-
-    def dragLeaveEvent(self, event: QEvent) -> None:
-        self.setProperty("hover", False)
-        self.style().polish(self)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        self.setProperty("hover", False)
-        self.style().polish(self)
-        paths = dropped_paths(event)
-        if paths:
-            event.acceptProposedAction()
-            self.paths_dropped.emit(paths)
-        else:
-            event.ignore()
-
-
-class ExamPage(QWidget):
-    """The selected exam: its header, then results, rejected pages and statistics."""
-
-    def __init__(
-        self, ctx: AppContext, export: ExportActions, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.title = QLabel(self)
-        self.title.setObjectName("examTitle")
-        self.details = QLabel(self)
-        self.details.setObjectName("examDetails")
-        self.resume_bar = QFrame(self)
-        self.resume_bar.setObjectName("infoBar")
-        self.resume_label = QLabel(self.resume_bar)
-        self.resume_label.setWordWrap(True)
-        self.resume_button = QPushButton(self.resume_bar)
-        bar = QHBoxLayout(self.resume_bar)
-        bar.addWidget(self.resume_label, 1)
-        bar.addWidget(self.resume_button)
-        self.resume_bar.hide()
-        self.results = ResultsPanel(ctx, self)
-        self.rejected = RejectedPanel(ctx, self)
-        self.stats = StatsPanel(ctx, self, export_actions=export)
-        self.tabs = QTabWidget(self)
-        self.tabs.addTab(self.results, "")
-        self.tabs.addTab(self.rejected, "")
-        self.tabs.addTab(self.stats, "")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.details)
-        layout.addWidget(self.resume_bar)
-        layout.addWidget(self.tabs, 1)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.tabs.setTabText(0, self.tr("Results"))
-        self.tabs.setTabText(1, self.tr("Rejected pages"))
-        self.tabs.setTabText(2, self.tr("Statistics"))
-        self.resume_button.setText(self.tr("Resume"))
 
 
 class MainWindow(QMainWindow):
@@ -217,67 +103,20 @@ class MainWindow(QMainWindow):
 
     # -- actions and menus -----------------------------------------------------
     def _make_actions(self) -> None:
-        def action(
-            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-            icon_name: str = "",
-        ) -> QAction:
-            a = QAction(self)
-            if shortcut is not None:
-                a.setShortcut(QKeySequence(shortcut))
-            if icon_name:
-                a.setIcon(icon(icon_name))
-            return a
-
-        self.open_action = action(QKeySequence.StandardKey.Open, "open")
-        self.new_exam_action = action(QKeySequence.StandardKey.New, "new")
-        self.roster_action = action(None, "roster")
-        self.key_action = action("Ctrl+K", "key")
-        self.mapping_action = action()
-        self.review_action = action("Ctrl+R", "review")
-        self.resume_action = action(None, "resume")
-        self.settings_action = action(QKeySequence.StandardKey.Preferences, "settings")
-        if self.settings_action.shortcut().isEmpty():
-            self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
-        self.quit_action = action(QKeySequence.StandardKey.Quit)
-        self.about_action = action()
-        self.open_folder_action = action(None, "folder")
-        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-
-        self.file_menu = self.menuBar().addMenu("")
-        self.file_menu.addActions([self.open_action, self.new_exam_action, self.roster_action])
-        self.file_menu.addSeparator()
-        self.file_menu.addActions(self.export.actions())
-        self.file_menu.addAction(self.open_folder_action)
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self.settings_action)
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self.quit_action)
-        self.edit_menu = self.menuBar().addMenu("")
-        self.undo_action = self.review.undo_stack.createUndoAction(self)
-        self.redo_action = self.review.undo_stack.createRedoAction(self)
-        self.undo_action.setIcon(icon("undo"))
-        self.redo_action.setIcon(icon("redo"))
-        # the review screen handles Ctrl+Z / Ctrl+Y itself while it has the focus
-        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.redo_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.edit_menu.addActions([self.undo_action, self.redo_action])
-        self.exam_menu = self.menuBar().addMenu("")
-        self.exam_menu.addActions([self.key_action, self.review_action, self.resume_action])
-        self.exam_menu.addSeparator()
-        self.exam_menu.addAction(self.mapping_action)
-        self.exam_menu.addActions(self.sync.actions())
-        self.help_menu = self.menuBar().addMenu("")
-        self.help_menu.addAction(self.about_action)
-
-        self.export.excel_action.setIcon(icon("export"))
-        self.toolbar = QToolBar(self)
-        self.toolbar.setObjectName("mainToolbar")
-        self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toolbar.addActions([self.open_action, self.new_exam_action])
-        self.toolbar.addSeparator()
-        self.toolbar.addActions([self.key_action, self.review_action, self.export.excel_action])
-        self.addToolBar(self.toolbar)
+        self.main_actions = a = MainActions(
+            self, self.review.undo_stack, self.export, self.sync.actions()
+        )
+        # the actions and menus, by the names they have always had here
+        self.open_action, self.new_exam_action = a.open_action, a.new_exam_action
+        self.roster_action, self.key_action = a.roster_action, a.key_action
+        self.mapping_action, self.review_action = a.mapping_action, a.review_action
+        self.resume_action, self.settings_action = a.resume_action, a.settings_action
+        self.quit_action, self.about_action = a.quit_action, a.about_action
+        self.open_folder_action = a.open_folder_action
+        self.undo_action, self.redo_action = a.undo_action, a.redo_action
+        self.file_menu, self.edit_menu = a.file_menu, a.edit_menu
+        self.exam_menu, self.help_menu = a.exam_menu, a.help_menu
+        self.toolbar = a.toolbar
 
     def _wire(self) -> None:
         """Every connection between the screens, in one place."""
@@ -329,22 +168,7 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(APP_NAME)
-        self.file_menu.setTitle(self.tr("&File"))
-        self.exam_menu.setTitle(self.tr("E&xam"))
-        self.edit_menu.setTitle(self.tr("&Edit"))
-        self.help_menu.setTitle(self.tr("&Help"))
-        self.open_action.setText(self.tr("Open scans…"))
-        self.open_action.setToolTip(self.tr("Grade scanned sheets for the selected exam (Ctrl+O)"))
-        self.new_exam_action.setText(self.tr("New exam…"))
-        self.roster_action.setText(self.tr("Import roster…"))
-        self.key_action.setText(self.tr("Answer key…"))
-        self.mapping_action.setText(self.tr("Server mapping…"))
-        self.review_action.setText(self.tr("Review flagged"))
-        self.resume_action.setText(self.tr("Resume unfinished files"))
-        self.settings_action.setText(self.tr("Settings…"))
-        self.quit_action.setText(self.tr("Quit"))
-        self.about_action.setText(self.tr("About Academy Desktop"))
-        self.open_folder_action.setText(self.tr("Open workspace folder"))
+        self.main_actions.retranslate()
         self.workspace_label.setText(
             self.tr("Workspace: {path}").format(path=self.ctx.workspace.folder)
         )
