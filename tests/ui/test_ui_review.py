@@ -252,6 +252,7 @@ def test_unknown_student_is_resolved_with_the_roster_picker(qtbot: QtBot, rctx: 
     assert screen.progress_text() == "5 of 5 left"
     _key(qtbot, screen, Qt.Key.Key_F2)
     picker = screen.picker
+    assert picker is not None  # F2 opened it
     qtbot.waitUntil(lambda: picker.entries is not None, timeout=5000)
     picker.search.setText("ㄱㅎㄴ")  # 김하늘 by initial consonants
     assert picker.results.count() == 1
