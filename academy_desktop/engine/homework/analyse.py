@@ -31,12 +31,7 @@ def source_of(path: Path | str) -> Source:
     """``homework_video`` for a video (by its extension, or by its first bytes when the
     extension is not a known one), else ``homework_image`` (photos, scans, PDFs; a file
     that is neither is refused by the image reader with ``INVALID_FORMAT``)."""
-    p = Path(path)
-    if p.suffix.lower() in hw_video.VIDEO_EXTENSIONS:
-        return SOURCE_VIDEO
-    if p.suffix.lower() not in SUPPORTED_SUFFIXES and hw_video.looks_like_video(p):
-        return SOURCE_VIDEO
-    return SOURCE_IMAGE
+    return homework_kind(path) or SOURCE_IMAGE
 
 
 def homework_kind(path: Path | str) -> Source | None:
