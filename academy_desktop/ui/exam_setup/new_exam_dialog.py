@@ -9,7 +9,6 @@ sample page (``"work"`` lane) and creating the exam (``"db"`` lane, the same
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -31,72 +30,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from academy_desktop.engine.answerkey import load_key
-from academy_desktop.engine.input_files import SUPPORTED_SUFFIXES, discover
 from academy_desktop.engine.progress import TaskState
-from academy_desktop.engine.scoring import check_key_against
 from academy_desktop.engine.template.discovery import bundled_names, load_template
 from academy_desktop.engine.template.model import Template
-from academy_desktop.engine.template.omrchecker import find_setup, template_resources
 from academy_desktop.store import exams
 from academy_desktop.store.exams import BundledTemplate
 from academy_desktop.ui.context import AppContext
+from academy_desktop.ui.exam_setup.answer_key_field import AnswerKeyField
 from academy_desktop.ui.exam_setup.common import error_text, fit_to_screen
+from academy_desktop.ui.exam_setup.exam_suggestions import Suggestion, analyse_suggestions
 from academy_desktop.ui.exam_setup.template_preview import (
     PreviewPage,
     TemplatePreview,
     find_sample_beside,
-    guess_template,
     preview_page,
 )
 from academy_desktop.ui.ops import BackgroundOp
-from academy_desktop.ui.text import current_language, localized
+from academy_desktop.ui.text import current_language
 
 __all__ = ["NewExamDialog", "Suggestion", "analyse_suggestions"]
 
 SPEC = Qt.ItemDataRole.UserRole
 IMAGE_FILTER = "*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff *.pdf"
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """What the dropped files suggest for a new exam."""
-
-    title: str = ""
-    sample: Path | None = None  # the first scan
-    template: str | None = None  # a template.json beside the scans, or a bundled name
-    key: Path | None = None  # an evaluation.json beside that template.json
-
-
-def analyse_suggestions(
-    paths: Sequence[Path], bundled: Sequence[BundledTemplate], state: TaskState | None = None
-) -> Suggestion:
-    """Look at dropped files and folders: their first scan, an OMRChecker
-    ``template.json``/``evaluation.json`` found up the folder tree, or else the bundled
-    sheet the first scan looks like. A single dropped folder names the exam."""
-    paths = [Path(p) for p in paths]
-    if not paths:
-        return Suggestion()
-    title = paths[0].name if len(paths) == 1 and paths[0].is_dir() else ""
-    first = paths[0]
-    setup = find_setup(first if first.is_dir() else first.parent, first)
-    exclude: set[Path] = set()
-    template_spec: str | None = None
-    if setup.template_path is not None:
-        template_spec = str(setup.template_path)
-        try:
-            exclude = template_resources(load_template(setup.template_path))
-        except (ValueError, OSError):
-            exclude = set()
-    scans = [p for p in discover(paths, exclude=exclude) if p.suffix.lower() in SUPPORTED_SUFFIXES]
-    sample = scans[0] if scans else None
-    if state is not None:
-        state.check()
-    if template_spec is None and sample is not None:
-        guess = guess_template(sample, [b.template for b in bundled])
-        template_spec = guess.name if guess is not None else None
-    key = setup.evaluation_path if setup.template_path is not None else None
-    return Suggestion(title, sample, template_spec, key)
 
 
 class NewExamDialog(QDialog):
@@ -117,9 +72,6 @@ class NewExamDialog(QDialog):
         self._template_error = ""
         self._sample: Path | None = None
         self._sample_chosen = False  # picked by the user (not found beside the template)
-        self._key_path: Path | None = None
-        self._key_error = ""
-        self._key_checking = False
         self._preview_generation = 0
         self._ready = False
         self._creating = False
@@ -173,21 +125,10 @@ class NewExamDialog(QDialog):
         sample_row.addWidget(self.sample_button)
         sample_row.addWidget(self.blank_button)
 
-        self.key_label = QLabel(self)
-        self.key_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.key_button = QPushButton(self.tr("Choose…"), self)
-        self.key_button.setToolTip(
-            self.tr("Answer key file: Academy JSON, CSV, XLSX or OMRChecker evaluation.json")
-        )
-        self.key_button.clicked.connect(self._pick_key)
-        self.key_clear = QPushButton(self.tr("Remove"), self)
-        self.key_clear.clicked.connect(self._clear_key)
-        key_row = QHBoxLayout()
-        key_row.addWidget(self.key_label, 1)
-        key_row.addWidget(self.key_button)
-        key_row.addWidget(self.key_clear)
-        self.key_status = QLabel(self)
-        self.key_status.setWordWrap(True)
+        self.key_field = AnswerKeyField(self._ctx, self.current_spec, self._templates, self)
+        self.key_field.picked.connect(self.set_key_file)
+        self.key_field.changed.connect(self._update_buttons)
+        self.key_status = self.key_field.status
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -196,7 +137,7 @@ class NewExamDialog(QDialog):
         form.addRow(self.tr("Class or group"), self.group_combo)
         form.addRow(self.tr("Answer sheet"), template_row)
         form.addRow(self.tr("Sample page"), sample_row)
-        form.addRow(self.tr("Answer key"), key_row)
+        form.addRow(self.tr("Answer key"), self.key_field)
         form.addRow("", self.key_status)
 
         self.error_label = QLabel(self)
@@ -240,7 +181,7 @@ class NewExamDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.buttons)
         self._show_sample()
-        self._show_key()
+        self.key_field.show_path()
         self._splitter = splitter
         fm = self.fontMetrics()
         fit_to_screen(self, fm.averageCharWidth() * 200, fm.height() * 54)
@@ -299,13 +240,13 @@ class NewExamDialog(QDialog):
         if suggestion.sample is not None:
             self._sample, self._sample_chosen = suggestion.sample, True
         if suggestion.key is not None:
-            self._key_path = suggestion.key
+            self.key_field.path = suggestion.key
         if suggestion.template is not None:
             self._select_spec(suggestion.template)
         self._ready = True
         self._template_changed()
         self._show_sample()
-        self._show_key()
+        self.key_field.show_path()
 
     def _start_failed(self, exc: BaseException) -> None:
         self._ready = True
@@ -380,7 +321,7 @@ class NewExamDialog(QDialog):
             self._ctx.runner, "work"
         )
         self._update_buttons()
-        if self._key_path is not None:
+        if self.key_field.path is not None:
             self._check_key()
 
     def _previewed(
@@ -441,79 +382,16 @@ class NewExamDialog(QDialog):
 
     # ------------------------------------------------------------ answer key
 
-    def _show_key(self) -> None:
-        if self._key_path is None:
-            self.key_label.setText(self.tr("None (add it later)"))
-            self.key_label.setToolTip("")
-            self.key_status.setText("")
-        else:
-            self.key_label.setText(self._key_path.name)
-            self.key_label.setToolTip(str(self._key_path))
-        self.key_clear.setEnabled(self._key_path is not None)
-
     def set_key_file(self, path: Path | None) -> None:
-        self._key_path = Path(path) if path is not None else None
-        self._key_error = ""
-        self._key_checking = False  # a check still running for another file is ignored
-        self._show_key()
-        if self._key_path is not None:
+        """Use the answer key file ``path`` (None: add it later) and check it fits."""
+        self.key_field.set_path(path)
+        if path is not None:
             self._check_key()
         self._update_buttons()
 
-    def _pick_key(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            self.tr("Choose an answer key"),
-            "",
-            self.tr("Answer keys (*.json *.csv *.xlsx *.xlsm *.tsv *.txt);;All files (*)"),
-        )
-        if path:
-            self.set_key_file(Path(path))
-
-    def _clear_key(self) -> None:
-        self.set_key_file(None)
-
     def _check_key(self) -> None:
-        path, spec = self._key_path, self.current_spec()
-        if path is None or spec is None or not self._ready:
-            return
-        self._key_checking = True
-        self.key_status.setText(self.tr("Checking the answer key…"))
-        known = self._templates.get(spec)
-
-        def work(state: TaskState) -> tuple[Path, str | None, int, list[str]]:
-            t = known if known is not None else load_template(spec)
-            key = load_key(path)
-            return path, spec, len(key.items), check_key_against(key, t)
-
-        BackgroundOp(self, work, self._key_checked).failure(self._key_failed).run_in_background(
-            self._ctx.runner, "work"
-        )
-        self._update_buttons()
-
-    def _key_checked(self, result: tuple[Path, str | None, int, list[str]]) -> None:
-        path, spec, count, problems = result
-        if path != self._key_path or spec != self.current_spec():
-            return
-        self._key_checking = False
-        if problems:
-            self._key_error = "\n".join(localized(p) for p in problems)
-            self.key_status.setText(
-                self.tr("This key does not fit the sheet:") + "\n" + self._key_error
-            )
-        elif count == 0:
-            self._key_error = self.tr("The answer key has no answers.")
-            self.key_status.setText(self._key_error)
-        else:
-            self._key_error = ""
-            self.key_status.setText(self.tr("{n} answers, ready.").format(n=count))
-        self._update_buttons()
-
-    def _key_failed(self, exc: BaseException) -> None:
-        self._key_checking = False
-        self._key_error = error_text(exc)
-        self.key_status.setText(self._key_error)
-        self._update_buttons()
+        if self._ready:
+            self.key_field.check()
 
     # ------------------------------------------------------------ create
 
@@ -526,8 +404,8 @@ class NewExamDialog(QDialog):
             and spec is not None
             and spec in self._templates
             and not self._template_error
-            and not self._key_error
-            and not self._key_checking
+            and not self.key_field.error
+            and not self.key_field.checking
         )
         self.create_button.setEnabled(ok)
 
@@ -549,7 +427,7 @@ class NewExamDialog(QDialog):
         qdate = self.date_edit.date()
         exam_date = date(qdate.year(), qdate.month(), qdate.day())
         group = self.group_combo.currentText().strip() or None
-        key_path = self._key_path
+        key_path = self.key_field.path
         staff = self._ctx.staff or None
         ws = self._ctx.workspace
 
