@@ -15,178 +15,50 @@ where the reader looked.
 Every bubble gets an outline in the colour of its field's status, the marks that
 count now are filled, the key's answers are circled with a dashed ring, and each
 question gets its number and, once graded, a green circle (correct) or a red slash
-(wrong). The colours are listed by :func:`legend_entries` for the legend.
+(wrong). The colours, pens and geometry come from
+:mod:`academy_desktop.ui.review.drawing`; :func:`legend_entries` lists the colours
+for the legend.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
-from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QFont,
-    QPainter,
-    QPainterPath,
-    QPen,
-    QPixmap,
-    QTransform,
-)
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
-    QStyleOptionGraphicsItem,
     QWidget,
 )
 
-from academy_desktop.engine.template.model import Field
 from academy_desktop.store.review_sheet import STUDENT_FIELD, FieldState, SheetData, value_choices
+from academy_desktop.ui.review.drawing import (
+    BAND_ALPHA,
+    CORRECT_COLOUR,
+    FAINT_ALPHA,
+    FILL_ALPHA,
+    FOCUS_COLOUR,
+    KEY_COLOUR,
+    PENDING_COLOUR,
+    STATUS_COLOURS,
+    WRONG_COLOUR,
+    FieldGeometry,
+    PictureItem,
+    cosmetic_pen,
+    legend_entries,
+    qtransform,
+    status_text,
+    with_alpha,
+)
 from academy_desktop.ui.review.images import display_scale
 
-# Status colours: readable on white paper and over black ink alike.
-STATUS_COLOURS: dict[str, str] = {
-    "ok": "#1f9d55",
-    "blank": "#8c959f",
-    "ambiguous": "#f08c00",
-    "low_confidence": "#d4a017",
-    "multi": "#9b3fd4",
-    "error": "#d1242f",
-    "reviewed": "#1a6fe0",
-}
-KEY_COLOUR = "#202428"
-FOCUS_COLOUR = "#0b57d0"
-PENDING_COLOUR = "#0b57d0"
-CORRECT_COLOUR = "#1f9d55"
-WRONG_COLOUR = "#d1242f"
-FILL_ALPHA = 120  # marks that count: the status colour over the ink
-BAND_ALPHA = 38  # the band behind a question still waiting for a person
-FAINT_ALPHA = 110  # outlines of the empty bubbles of a settled question
-
-HALF_BELOW = 0.6  # zoom under which the half-size picture is drawn
 Z_PIXMAP = 0  # the picture (the overlay root sits above it)
 Z_BAND, Z_FILL, Z_OUTLINE, Z_KEY, Z_FOCUS, Z_TEXT = range(6)
-
-
-def status_text(status: str) -> str:
-    """The name of a display status, in the user's language."""
-    names = {
-        "ok": QCoreApplication.translate("ReviewLegend", "Read"),
-        "blank": QCoreApplication.translate("ReviewLegend", "Blank"),
-        "ambiguous": QCoreApplication.translate("ReviewLegend", "Ambiguous"),
-        "low_confidence": QCoreApplication.translate("ReviewLegend", "Low confidence"),
-        "multi": QCoreApplication.translate("ReviewLegend", "Several marks"),
-        "error": QCoreApplication.translate("ReviewLegend", "Error"),
-        "reviewed": QCoreApplication.translate("ReviewLegend", "Reviewed"),
-    }
-    return names.get(status, status)
-
-
-def legend_entries() -> list[tuple[str, str, str]]:
-    """``(kind, colour, text)`` for the legend: ``kind`` is ``fill``, ``key`` or ``focus``."""
-    out = [("fill", STATUS_COLOURS[s], status_text(s)) for s in STATUS_COLOURS]
-    out.append(("key", KEY_COLOUR, QCoreApplication.translate("ReviewLegend", "Answer key")))
-    out.append(("correct", CORRECT_COLOUR, QCoreApplication.translate("ReviewLegend", "Correct")))
-    out.append(("wrong", WRONG_COLOUR, QCoreApplication.translate("ReviewLegend", "Wrong")))
-    out.append(("focus", FOCUS_COLOUR, QCoreApplication.translate("ReviewLegend", "Current item")))
-    return out
-
-
-def qtransform(m: np.ndarray) -> QTransform:
-    """A 3x3 column-vector matrix as a :class:`QTransform` (which uses row vectors)."""
-    return QTransform(
-        float(m[0, 0]),
-        float(m[1, 0]),
-        float(m[2, 0]),
-        float(m[0, 1]),
-        float(m[1, 1]),
-        float(m[2, 1]),
-        float(m[0, 2]),
-        float(m[1, 2]),
-        float(m[2, 2]),
-    )
-
-
-def _colour(name: str, alpha: int = 255) -> QColor:
-    c = QColor(name)
-    c.setAlpha(alpha)
-    return c
-
-
-# Outlines are one device pixel wide: Qt's cosmetic stroker draws those several times
-# faster than wider pens, and a sheet has hundreds of bubbles to outline.
-def _pen(
-    colour: QColor | str, width: float = 2.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine
-) -> QPen:
-    pen = QPen(QColor(colour) if isinstance(colour, str) else colour)
-    pen.setWidthF(width)
-    pen.setCosmetic(True)  # the same thickness on screen at every zoom
-    pen.setStyle(style)
-    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-    return pen
-
-
-class PictureItem(QGraphicsItem):
-    """A picture drawn from a half-size copy when zoomed out (about three times faster
-    than scaling the full one down at every paint)."""
-
-    def __init__(self, full: QPixmap, half: QPixmap | None = None) -> None:
-        super().__init__()
-        self.full = full
-        self.half = half if half is not None and not half.isNull() else None
-        self._rect = QRectF(0, 0, full.width(), full.height())
-
-    def boundingRect(self) -> QRectF:
-        return self._rect
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,
-        widget: QWidget | None = None,
-    ) -> None:
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        pm = self.half if self.half is not None and lod < HALF_BELOW else self.full
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        painter.drawPixmap(self._rect, pm, QRectF(pm.rect()))
-
-
-@dataclass(frozen=True)
-class _Geometry:
-    """Where one field's bubbles are, in overlay units."""
-
-    field: Field
-    rects: tuple[QRectF, ...]
-    ellipse: bool
-
-    @property
-    def bounds(self) -> QRectF:
-        r = QRectF(self.rects[0])
-        for other in self.rects[1:]:
-            r = r.united(other)
-        return r
-
-    def shape(self, i: int, grow: float = 0.0) -> QPainterPath:
-        path = QPainterPath()
-        self.add_to(path, i, grow)
-        return path
-
-    def add_to(self, path: QPainterPath, i: int, grow: float = 0.0) -> None:
-        """Add bubble ``i`` (grown by ``grow`` of its size) to ``path``."""
-        r = self.rects[i]
-        if grow:
-            d = grow * max(r.width(), r.height())
-            r = r.adjusted(-d, -d, d, d)
-        if self.ellipse:
-            path.addEllipse(r)
-        else:
-            path.addRect(r)
 
 
 class SheetScene(QGraphicsScene):
@@ -197,7 +69,7 @@ class SheetScene(QGraphicsScene):
         self.setBackgroundBrush(QColor("#5f6670"))
         self.sheet: SheetData | None = None
         self.original = False
-        self._geometry: dict[str, _Geometry] = {}
+        self._geometry: dict[str, FieldGeometry] = {}
         self._root: QGraphicsPathItem | None = None
         self._focus_layer: QGraphicsPathItem | None = None
         self._inputs: tuple[object, ...] = ()
@@ -281,16 +153,16 @@ class SheetScene(QGraphicsScene):
         margin = 0.03 * max(self._page.width(), self._page.height())
         self.setSceneRect(self._page.adjusted(-margin, -margin, margin, margin))
 
-    def _geometry_of(self, sheet: SheetData, s: float) -> dict[str, _Geometry]:
+    def _geometry_of(self, sheet: SheetData, s: float) -> dict[str, FieldGeometry]:
         shapes = {b.name: b.shape == "ellipse" for b in sheet.template.blocks}
-        out: dict[str, _Geometry] = {}
+        out: dict[str, FieldGeometry] = {}
         for f in sheet.template.fields:
             dx, dy = sheet.shift(f.block)
             rects = tuple(
                 QRectF((b.x + dx) * s, (b.y + dy) * s, b.w * s, b.h * s) for b in f.bubbles
             )
             if rects:
-                out[f.label] = _Geometry(f, rects, shapes.get(f.block, True))
+                out[f.label] = FieldGeometry(f, rects, shapes.get(f.block, True))
         return out
 
     def _draw_overlays(self, sheet: SheetData, s: float) -> None:
@@ -344,18 +216,20 @@ class SheetScene(QGraphicsScene):
         for (layer, status, _block), p in paths.items():
             colour = STATUS_COLOURS.get(status, "#000000")
             if layer == "band":
-                self._add_path(p, no_pen, _colour(colour, BAND_ALPHA), Z_BAND)
+                self._add_path(p, no_pen, with_alpha(colour, BAND_ALPHA), Z_BAND)
             elif layer == "fill":
-                self._add_path(p, no_pen, _colour(colour, FILL_ALPHA), Z_FILL)
+                self._add_path(p, no_pen, with_alpha(colour, FILL_ALPHA), Z_FILL)
             elif layer == "faint":
-                self._add_path(p, _pen(_colour(colour, FAINT_ALPHA), 1.0), None, Z_OUTLINE)
+                self._add_path(
+                    p, cosmetic_pen(with_alpha(colour, FAINT_ALPHA), 1.0), None, Z_OUTLINE
+                )
             elif layer == "outline":
-                self._add_path(p, _pen(colour, 1.0), None, Z_OUTLINE)
+                self._add_path(p, cosmetic_pen(colour, 1.0), None, Z_OUTLINE)
             elif layer == "key":
-                self._add_path(p, _pen(KEY_COLOUR, 1.0), None, Z_KEY)
+                self._add_path(p, cosmetic_pen(KEY_COLOUR, 1.0), None, Z_KEY)
             else:  # correct, wrong
                 c = CORRECT_COLOUR if layer == "correct" else WRONG_COLOUR
-                self._add_path(p, _pen(c, 2.4), None, Z_TEXT)
+                self._add_path(p, cosmetic_pen(c, 2.4), None, Z_TEXT)
 
     def _add_path(
         self,
@@ -375,7 +249,7 @@ class SheetScene(QGraphicsScene):
 
     def _draw_tag(
         self,
-        geo: _Geometry,
+        geo: FieldGeometry,
         state: FieldState,
         status: str,
         bubble: float,
@@ -434,14 +308,16 @@ class SheetScene(QGraphicsScene):
         if focus != STUDENT_FIELD and geo is not None:  # take in the grade mark, not the number
             right = 0.45 * bubble + 0.72 * geo.rects[0].height() + 0.3 * d
         frame.addRoundedRect(rect.adjusted(-d, -d, right, d), d, d)
-        self._add_path(frame, _pen(FOCUS_COLOUR, 3.0), _colour(FOCUS_COLOUR, 22), 0, layer)
+        self._add_path(
+            frame, cosmetic_pen(FOCUS_COLOUR, 3.0), with_alpha(FOCUS_COLOUR, 22), 0, layer
+        )
         if pending is not None and geo is not None:
             rings = QPainterPath()
             for i, b in enumerate(geo.field.bubbles):
                 if b.value in pending:
                     geo.add_to(rings, i, 0.1)
-            pen = _pen(PENDING_COLOUR, 2.6, Qt.PenStyle.DotLine)
-            self._add_path(rings, pen, _colour(PENDING_COLOUR, 60), 1, layer)
+            pen = cosmetic_pen(PENDING_COLOUR, 2.6, Qt.PenStyle.DotLine)
+            self._add_path(rings, pen, with_alpha(PENDING_COLOUR, 60), 1, layer)
 
     # ------------------------------------------------------------------ geometry queries
 
@@ -557,3 +433,14 @@ def _question_text(label: str) -> str:
 
 def _value_text(value: str) -> str:
     return value if value else QCoreApplication.translate("ReviewLegend", "blank")
+
+
+# SheetScene, and the names other modules import from here (defined in .drawing)
+__all__ = [
+    "STATUS_COLOURS",
+    "PictureItem",
+    "SheetScene",
+    "legend_entries",
+    "qtransform",
+    "status_text",
+]
