@@ -201,6 +201,20 @@ class ChartWidget(QWidget):
             self.draw_legend_row(p, row, self.width() - em * 0.6, em * 0.15 + i * em * 1.15)
         return max(1, len(rows)) * em * 1.15 + em * 0.3
 
+    def plot_rect(self) -> QRectF:
+        """The plotting area inside the axes (charts with axes implement it)."""
+        raise NotImplementedError
+
+    def header_and_plot(
+        self, p: QPainter, y_title: str, legend: Sequence[LegendItem]
+    ) -> QRectF | None:
+        """Draw the header, and return the plotting area, or None when the widget is
+        too small to plot anything."""
+        self.draw_header(p, y_title, legend)
+        plot = self.plot_rect()
+        em = self.em()
+        return plot if plot.width() > em and plot.height() > em else None
+
     def header_height(self, y_title: str, legend: Sequence[LegendItem]) -> float:
         em = self.em()
         title_w = QFontMetricsF(self.font()).horizontalAdvance(y_title) + em

@@ -209,9 +209,8 @@ class ScoreHistogram(ChartWidget):
 
     def paint_chart(self, p: QPainter) -> None:
         em = self.em()
-        self.draw_header(p, self._y_title(), self._legend())
-        plot = self.plot_rect()
-        if plot.width() <= em or plot.height() <= em:
+        plot = self.header_and_plot(p, self._y_title(), self._legend())
+        if plot is None:
             return
         hi, ticks = self._y_axis()
         self.draw_y_grid(p, plot, 0, hi, ticks)

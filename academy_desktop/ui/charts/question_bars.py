@@ -67,9 +67,8 @@ class QuestionBarChart(ChartWidget):
 
     def paint_chart(self, p: QPainter) -> None:
         em = self.em()
-        self.draw_header(p, self.y_title(), self.legend())
-        plot = self.plot_rect()
-        if plot.width() <= em or plot.height() <= em:
+        plot = self.header_and_plot(p, self.y_title(), self.legend())
+        if plot is None:
             return
         self.paint_background(p, plot)
         self.draw_y_grid(p, plot, self.lo, self.hi, self.y_ticks())

@@ -165,10 +165,8 @@ class WritingTimelineChart(ChartWidget):
 
     # -- painting
     def paint_chart(self, p: QPainter) -> None:
-        em = self.em()
-        self.draw_header(p, self.y_title(), self.legend())
-        plot = self.plot_rect()
-        if plot.width() <= em or plot.height() <= em:
+        plot = self.header_and_plot(p, self.y_title(), self.legend())
+        if plot is None:
             return
         if self.mode == "photo":
             self._paint_photo(p, plot)
