@@ -68,7 +68,9 @@ log = logging.getLogger(__name__)
 BATCH = 16  # items picked per step
 POLL_BATCH = 32  # status polls per step
 AUTO_SEND_EVERY_S = 30.0
-HELD_RECHECK_S = 30.0  # held items are checked again this often (a verdict settled...)
+# held items are checked again this often; the window also wakes the runner after each
+# review decision (ui.sync_controller), so this is the fallback
+HELD_RECHECK_S = 30.0
 IDLE_WAKE_S = 30.0  # the longest sleep with nothing due (checks held items and auto-send)
 OFFLINE_MAX_S = 30.0
 

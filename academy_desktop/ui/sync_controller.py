@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 POLL_MS = 1000
 ITEMS_BATCH_MS = 500  # item events are folded into one items_changed at most this often
+RECHECK_DELAY_MS = 800  # after a review decision, before held items are checked again
 # the settings whose change needs a new runner (a language switch does not)
 _SYNC_KEYS = (
     "server_url",
@@ -91,6 +92,13 @@ class SyncController(QObject):
         self.sign_in_action.triggered.connect(self.open_sign_in)
         self.attention_action.triggered.connect(self.open_attention)
         ctx.signals.settings_changed.connect(self._settings_changed)
+        # a review decision (a sheet's flags, a homework verdict, a student) may release
+        # held items: look again soon, once for a run of quick decisions
+        self._recheck_timer = QTimer(self)
+        self._recheck_timer.setSingleShot(True)
+        self._recheck_timer.setInterval(RECHECK_DELAY_MS)
+        self._recheck_timer.timeout.connect(self._recheck_held)
+        ctx.signals.submission_changed.connect(lambda _sid: self._recheck_timer.start())
         self.retranslate()
         self._update_actions()
         QTimer.singleShot(0, self, self.start)
@@ -207,6 +215,10 @@ class SyncController(QObject):
         self._restart_timer.stop()
         self._items_timer.stop()
         self.stop()
+
+    def _recheck_held(self) -> None:
+        if self.runner is not None and self.running:
+            self.runner.wake()  # the runner re-checks held items on a wake
 
     def wake(self) -> None:
         """Look at the outbox now (new items, a mapping changed, the network is back);

@@ -4,6 +4,7 @@ the status-bar indicator, the Server column and the needs-attention dialog."""
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -249,3 +250,44 @@ def test_one_sheet_can_be_sent_from_the_results_table(
     assert len(server.state.submissions) == 1  # the other sheet was not marked ready
     window.close()
     assert not window.sync.running
+
+
+def test_a_review_decision_releases_a_held_sheet_at_once(
+    qtbot: QtBot, ctx: AppContext, server: Any
+) -> None:
+    """A sheet held for its open review flags is sent soon after a person settles them
+    in the window (the window wakes the runner), not at the 30 s fallback recheck."""
+    from sqlalchemy import select
+
+    from academy_desktop.engine.result import FLAGGED
+    from academy_desktop.store.models import Submission
+    from academy_desktop.store.review import set_value
+    from academy_desktop.sync.runner import HELD_RECHECK_S
+
+    controller = SyncController(ctx)
+    exam_id = mapped_exam(ctx, [2])  # kr-20q-sample-2 has flagged answers
+    sign_in(qtbot, ctx, controller, server.url)
+    qtbot.waitUntil(lambda: controller.running, timeout=3000)
+    controller.set_exam(exam_id)
+    controller.send_now_action.trigger()
+
+    def held() -> int:
+        with ctx.workspace.read() as s:
+            return outbox.counts(s, exam_id).held
+
+    qtbot.waitUntil(lambda: held() == 1, timeout=8000)
+    assert server.state.submissions == []
+
+    with ctx.workspace.write() as s:
+        sub = s.scalars(select(Submission).where(Submission.exam_id == exam_id)).one()
+        flagged = [a for a in sub.answers if a.meta["omr"]["status"] in FLAGGED]
+        assert flagged
+        for a in flagged:
+            set_value(s, sub.id, a.label, a.current_value, decided_by="검토자")
+        sid = sub.id
+    ctx.signals.submission_changed.emit(sid)
+    waited = time.monotonic()
+    qtbot.waitUntil(lambda: len(server.state.submissions) == 1, timeout=8000)
+    assert time.monotonic() - waited < HELD_RECHECK_S / 3
+    controller.shutdown()
+    qtbot.waitUntil(lambda: not controller.running, timeout=3000)
