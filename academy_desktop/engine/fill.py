@@ -125,3 +125,50 @@ def ink_darkness(fills: list[FieldFills]) -> float | None:
     if strong.size == 0 or float(np.median(strong)) < 0.2:
         return None
     return float(np.median(strong))
+
+
+PRINT_MIN_GROUP = 4  # empty bubbles of one kind needed to learn what its printing fills
+PRINT_MATERIAL = 0.05  # a baseline below this is left alone (clean, empty bubbles)
+
+
+def _baselines(values: list[np.ndarray], keys: list[tuple[object, ...]]) -> dict[object, float]:
+    """Median of the likely-empty entries per key; every field's top bubble is left out."""
+    pools: dict[object, list[float]] = {}
+    for arr, field_keys in zip(values, keys, strict=True):
+        if arr.size < 2 or not np.isfinite(arr).all():
+            continue
+        top = int(np.argmax(arr))
+        for i, (v, k) in enumerate(zip(arr, field_keys, strict=True)):
+            if i != top:
+                pools.setdefault(k, []).append(float(v))
+    everything = [v for pool in pools.values() for v in pool]
+    fallback = float(np.median(everything)) if everything else 0.0
+    return {
+        k: float(np.median(pool)) if len(pool) >= PRINT_MIN_GROUP else fallback
+        for k, pool in pools.items()
+    }
+
+
+def remove_printing(fills: list[FieldFills]) -> dict[str, float]:
+    """Discount what is printed inside the bubbles (letters, digits) from their fill.
+
+    Imported sheets often print the choice ("A", "7") inside each bubble, and a
+    printed "8" covers more of its bubble than a printed "1": read as is, empty
+    bubbles fill 0.2-0.6 and vary with their glyph, which hides light marks. Bubbles
+    that print the same value at the same size print the same glyph, so the typical
+    fill of the empty ones (each field's fullest bubble left out, so a student who
+    marks "C" throughout does not teach us that "C" is printed dark) is the glyph's
+    share, and what lies above it is ink: ``fill' = (fill - base) / (1 - base)``.
+    Returns the baselines used (by value), for the diagnostics.
+    """
+    keys = [[(b.value, round(b.w, 1), round(b.h, 1)) for b in ff.field.bubbles] for ff in fills]
+    base_fill = _baselines([ff.fill for ff in fills], keys)
+    if max(base_fill.values(), default=0.0) < PRINT_MATERIAL:
+        return {}
+    base_dark = _baselines([ff.dark for ff in fills], keys)
+    for ff, field_keys in zip(fills, keys, strict=True):
+        bf = np.array([base_fill.get(k, 0.0) for k in field_keys])
+        bd = np.array([base_dark.get(k, 0.0) for k in field_keys])
+        ff.fill = np.clip((ff.fill - bf) / np.maximum(1.0 - bf, 0.05), 0.0, 1.0)
+        ff.dark = np.clip((ff.dark - bd) / np.maximum(1.0 - bd, 0.05), 0.0, 1.0)
+    return {str(k[0]): round(v, 4) for k, v in sorted(base_fill.items(), key=lambda kv: str(kv))}

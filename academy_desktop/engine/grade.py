@@ -13,7 +13,7 @@ from academy_desktop.engine import quality
 from academy_desktop.engine.align.aligner import Aligned, align, warp
 from academy_desktop.engine.align.refine import BlockFit, fit_blocks
 from academy_desktop.engine.decide import decide
-from academy_desktop.engine.fill import DEFAULT_INK, ink_darkness, measure
+from academy_desktop.engine.fill import DEFAULT_INK, ink_darkness, measure, remove_printing
 from academy_desktop.engine.rejections import Code, Rejection
 from academy_desktop.engine.result import FieldResult, PageResult
 from academy_desktop.engine.template.model import Preprocess, Template
@@ -164,6 +164,7 @@ def grade_aligned(
         ink = ink_darkness(fills)
         for ff in fills:
             ff.apply_ink(DEFAULT_INK if ink is None else ink)
+        printed = remove_printing(fills)
         results, levels = decide(fills, t, bubble_px)
         _downgrade(results, t, doubtful)
         timings["read"] = (time.perf_counter() - t0) * 1000
@@ -191,6 +192,7 @@ def grade_aligned(
         },
         "levels": levels.to_json(),
         "ink": None if ink is None else round(ink, 4),
+        **({"printed": printed} if printed else {}),
         **{k: v for k, v in aligned.details.items()},
         "homography": [[_sig(v) for v in row] for row in np.asarray(aligned.h, dtype=float)],
         "image_size": [int(gray.shape[1]), int(gray.shape[0])],

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -191,18 +193,28 @@ def _by_marker_image(gray: np.ndarray, t: Template) -> Aligned:
     return Aligned(h, "marker_image", 0, score, mean_scale(h, t), {"marker_score": round(score, 4)})
 
 
+@functools.lru_cache(maxsize=8)
+def _reference_picture(path: Path, mtime: float) -> tuple[np.ndarray, float, tuple[int, int]]:
+    """The reference picture at the matching size, its scale and its full size (cached:
+    every page of a batch is matched against the same picture)."""
+    ref = marker_image.load_marker(path)
+    small, rf = downscale(ref, features.WORK_SIDE)
+    small.setflags(write=False)
+    return small, rf, (ref.shape[1], ref.shape[0])
+
+
 def _by_features(gray: np.ndarray, t: Template) -> Aligned | None:
     a = t.alignment
     if a.reference_image is None:
         return None
-    ref = marker_image.load_marker(a.reference_image)
-    small, f = downscale(gray, SMALL_SIDE)
-    ref_small, rf = downscale(ref, SMALL_SIDE)
+    path = Path(a.reference_image)
+    mtime = path.stat().st_mtime if path.is_file() else 0.0
+    ref_small, rf, (rw, rh) = _reference_picture(path, mtime)
+    small, f = downscale(gray, features.WORK_SIDE)
     found = features.match_reference(small, ref_small)
     if found is None:
         return None
     m, inliers = found
-    rh, rw = ref.shape[:2]
     w, h = t.page_size
     # template units -> reference px -> small image px -> image px
     hm = scale_matrix(1 / f) @ m @ scale_matrix(rf) @ scale_matrix(rw / w, rh / h)
