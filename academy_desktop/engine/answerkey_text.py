@@ -80,11 +80,9 @@ class DigitKey:
 
 
 def key_labels(template: Template) -> list[str]:
-    """The questions a key can score, in sheet order: plain questions, then joined
-    labels (OMRChecker ``customLabels``), never the student ID."""
-    labels = list(template.question_labels)
-    labels += [j for j in template.joins if j != template.student_id and j not in labels]
-    return [lab for lab in labels if lab != template.student_id]
+    """The questions a key can score: the template's questions
+    (:attr:`Template.question_labels`), never the student number."""
+    return template.question_labels
 
 
 def _parts(template: Template, label: str) -> list[Field]:

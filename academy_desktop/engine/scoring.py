@@ -117,6 +117,12 @@ def check_key_against(key: AnswerKey, template: Template) -> list[str]:
     """Problems that make the key unusable with ``template`` (empty when they fit)."""
     problems: list[str] = []
     for label, item in key.items.items():
+        if label in template.student_id_labels:
+            problems.append(
+                f"'{label}'은(는) 학생 번호 칸이라 채점할 수 없습니다 / "
+                f"'{label}' is the student number, not a question"
+            )
+            continue
         if label in template.joins:
             parts = [
                 template.field_map[p] for p in template.joins[label] if p in template.field_map

@@ -155,10 +155,8 @@ def exam_template(exam: Exam) -> EngineTemplate:
 
 
 def graded_labels(template: EngineTemplate) -> list[str]:
-    """Graded answers in sheet order: plain questions, then joined ones (not the ID)."""
-    labels = list(template.question_labels)
-    labels += [j for j in template.joins if j != template.student_id and j not in labels]
-    return [lab for lab in labels if lab != template.student_id]
+    """The exam's questions: :attr:`Template.question_labels` (never the student number)."""
+    return template.question_labels
 
 
 def question_number(label: str) -> int | None:

@@ -11,6 +11,8 @@ the same idea as OMRChecker's field blocks); :meth:`Block.fields` expands it int
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -174,14 +176,111 @@ class Template:
     def field_map(self) -> dict[str, Field]:
         return {f.label: f for f in self.fields}
 
+    def __post_init__(self) -> None:
+        # OMRChecker templates cannot say which customLabel is the student number
+        if self.student_id is None and self.source == "omrchecker":
+            object.__setattr__(self, "student_id", guess_student_id(self.field_map, self.joins))
+
+    @cached_property
+    def student_id_labels(self) -> frozenset[str]:
+        """The student number's label and the fields it is read from (never questions)."""
+        if self.student_id is None:
+            return frozenset()
+        return frozenset({self.student_id, *self.joins.get(self.student_id, ())})
+
+    @cached_property
+    def _questions(self) -> tuple[str, ...]:
+        joined = {lab for labs in self.joins.values() for lab in labs}
+        plain = [f.label for f in self.fields if f.label not in joined]
+        labels = plain + [j for j in self.joins if j not in plain]
+        return tuple(lab for lab in labels if lab not in self.student_id_labels)
+
     @property
     def question_labels(self) -> list[str]:
-        """Labels of fields that are graded answers (not joined into an ID or custom label)."""
-        joined = {lab for labs in self.joins.values() for lab in labs}
-        return [f.label for f in self.fields if f.label not in joined]
+        """The sheet's questions, the one list every counter, column and statistic uses.
+
+        In order: the fields not joined into a custom label (template order), then the
+        joins (OMRChecker ``customLabels``: a multi-digit numeric answer, a question
+        printed on two rows). Never the student number nor the fields it is read from,
+        and never a field joined into a custom label (the join is the question).
+        """
+        return list(self._questions)
+
+    def is_question(self, label: str) -> bool:
+        """Whether ``label`` is one of :attr:`question_labels`."""
+        return label in self._question_set
+
+    @cached_property
+    def _question_set(self) -> frozenset[str]:
+        return frozenset(self._questions)
 
     @cached_property
     def bubble_size(self) -> float:
         """Median bubble width, in template units."""
         widths = sorted(b.w for f in self.fields for b in f.bubbles)
         return widths[len(widths) // 2] if widths else 1.0
+
+
+# What student-number labels are called, compared case-folded without spaces, "_", "-" and
+# "." (``Student ID`` = ``student_id``). OMRChecker has no key for "this is the ID"; these
+# are the names seen in real templates.
+STUDENT_ID_NAMES = frozenset(
+    {
+        "studentid",
+        "studentno",
+        "studentnumber",
+        "studentnum",
+        "stdid",
+        "sid",
+        "id",
+        "idno",
+        "idnumber",
+        "roll",
+        "rollno",
+        "rollnumber",
+        "rollnum",
+        "candidate",
+        "candidateid",
+        "candidateno",
+        "candidatenumber",
+        "regno",
+        "registrationno",
+        "registrationnumber",
+        "수험번호",
+        "학번",
+        "학생번호",
+        "응시번호",
+        "수험생번호",
+    }
+)
+DIGITS = frozenset("0123456789")
+_SEPARATORS = re.compile(r"[\s_.\-]+")
+_NUMBERED = re.compile(r"\D*\d+")  # q6, Q10, 21: named like a question
+
+
+def _normal_name(label: str) -> str:
+    return _SEPARATORS.sub("", label).casefold()
+
+
+def guess_student_id(
+    fields: Mapping[str, Field], joins: Mapping[str, tuple[str, ...]]
+) -> str | None:
+    """The custom label (join) that holds the student number, or ``None``.
+
+    1. A join named like a student number (:data:`STUDENT_ID_NAMES`: ``student_id``,
+       ``Roll``, ``id``, ``수험번호``, ...), when exactly one is; its members may be
+       anything (OMRChecker's sample joins a medium letter and the roll digits).
+    2. Otherwise the one join whose members are all digit grids (the values 0-9 in any
+       order) and whose name is not numbered like a question (``q6`` is a two-digit
+       numeric answer). Two or more such joins, or none: no student number.
+    """
+    named = [j for j in joins if _normal_name(j) in STUDENT_ID_NAMES]
+    if len(named) == 1:
+        return named[0]
+    pool = named or [j for j in joins if not _NUMBERED.fullmatch(j.strip())]
+    digits = [
+        j
+        for j in pool
+        if joins[j] and all(m in fields and frozenset(fields[m].values) == DIGITS for m in joins[j])
+    ]
+    return digits[0] if len(digits) == 1 else None
