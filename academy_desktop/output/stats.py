@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from academy_desktop.engine.result import PageResult
@@ -54,8 +55,13 @@ class ScoreSummary:
 @dataclass
 class BatchStats(ScoreSummary):
     """Counts of a batch: a page is ``ok``, ``flagged`` (read, but a person must check
-    some answers) or ``rejected`` (status ``rejected`` or ``error``)."""
+    some answers) or ``rejected`` (status ``rejected`` or ``error``).
 
+    ``question_labels`` (the job's :attr:`Template.question_labels`) limits the
+    per-question counts to questions: the student number and its digits are read but
+    never counted as questions. ``None`` counts every field."""
+
+    question_labels: Collection[str] | None = None
     pages: int = 0
     ok: int = 0
     flagged: int = 0
@@ -63,6 +69,11 @@ class BatchStats(ScoreSummary):
     by_code: Counter[str] = field(default_factory=Counter)
     scores: list[float] = field(default_factory=list)
     questions: dict[str, QuestionStats] = field(default_factory=dict)
+    _only: frozenset[str] | None = field(init=False, default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        labels = self.question_labels
+        self._only = None if labels is None else frozenset(labels)
 
     def add(self, result: PageResult) -> None:
         self.pages += 1
@@ -76,14 +87,17 @@ class BatchStats(ScoreSummary):
             self.ok += 1
         if result.score is not None:
             self.scores.append(float(result.score))
+        only = self._only
         for label, fr in result.fields.items():
+            if only is not None and label not in only:
+                continue
             q = self.questions.get(label)
             if q is None:
                 q = self.questions[label] = QuestionStats()
             q.read += 1
             q.flagged += fr.flagged
         for label, grade in result.grades.items():
-            if grade.correct is None:
+            if grade.correct is None or (only is not None and label not in only):
                 continue
             q = self.questions.get(label)
             if q is None:

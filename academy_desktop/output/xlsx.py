@@ -102,7 +102,7 @@ class XlsxWriter:
     def __init__(self, path: Path, question_labels: Sequence[str]) -> None:
         self.path = path
         self.question_labels = list(question_labels)
-        self.stats = BatchStats()
+        self.stats = BatchStats(question_labels=self.question_labels)
         self._closed = False
         self._wb = Workbook(write_only=True)
         self._wb.properties.creator = "Academy Desktop"
@@ -228,8 +228,7 @@ class XlsxWriter:
                 self._header("검토율 / % flagged", ws),
             ]
         )
-        labels = self.question_labels + [q for q in s.questions if q not in self.question_labels]
-        for label in labels:
+        for label in self.question_labels:
             q = s.questions.get(label)
             if q is None:
                 continue
