@@ -9,6 +9,7 @@ review) and graded by :func:`academy_desktop.engine.scoring.grade_fields`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,7 +129,7 @@ class ExamExport:
     exam: Exam
     key: AnswerKey | None
     key_version: int | None
-    labels: list[str]  # question columns, in template order
+    labels: list[str]  # the questions answered on the sheets, in template order
     choices: dict[str, tuple[str, ...]]  # single-mark values per label, from the template
 
 
@@ -150,9 +151,11 @@ def _layout(exam: Exam) -> LayoutTemplate | None:
     from academy_desktop.engine.template.validation import IssuesError
 
     try:
-        return parse_native(dict(exam.template.content))
+        layout = parse_native(dict(exam.template.content))
     except (IssuesError, ValueError, KeyError, TypeError, OSError):
         return None  # an imported layout the native parser cannot rebuild: labels as stored
+    # the stored source: an OMRChecker layout stored without its student number finds it
+    return dataclasses.replace(layout, source=exam.template.source)
 
 
 def prepare(session: Session, exam_id: int) -> ExamExport:
@@ -171,11 +174,14 @@ def prepare(session: Session, exam_id: int) -> ExamExport:
     seen = list(dict.fromkeys(stored))
     layout = _layout(exam)
     choices: dict[str, tuple[str, ...]] = {}
-    labels = seen
     if layout is not None:
-        order = {f.label: i for i, f in enumerate(layout.fields)}
-        labels = sorted(seen, key=lambda q: (order.get(q, len(order)), seen.index(q)))
+        # the template says which fields are questions: never the student number's digits
+        answered = set(seen)
+        labels = [q for q in layout.question_labels if q in answered]
         choices = {f.label: tuple(f.values) for f in layout.fields}
+    else:  # the exam's questions as mapped when it was created, in answer order
+        mapped = {q.label for q in exam.questions}
+        labels = [q for q in seen if q in mapped] if mapped else seen
     return ExamExport(exam, key, version, labels, choices)
 
 

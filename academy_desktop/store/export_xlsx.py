@@ -30,7 +30,7 @@ from academy_desktop.output.xlsx_common import (
     save_workbook,
 )
 from academy_desktop.store.export_rows import FIXED_COLUMNS, ExamExport, SheetRow, iter_rows
-from academy_desktop.store.statistics import ExamStats, tally
+from academy_desktop.store.statistics import ExamStats, exam_stats, tally
 
 SUMMARY_SHEET = "요약 - Summary"
 RESULTS_SHEET = "결과 - Results"
@@ -210,8 +210,7 @@ def write_xlsx(session: Session, spec: ExamExport, out: Path) -> int:
     results.append(
         [st.header(name) for name, _ in FIXED_COLUMNS] + [st.header(q) for q in spec.labels]
     )
-    key_labels = list(spec.key.items) if spec.key is not None else []
-    stats = ExamStats(key_labels=key_labels)
+    stats = exam_stats(spec)
     rows = 0
     for row in iter_rows(session, spec):
         results.append(_result_row(st, spec, row))

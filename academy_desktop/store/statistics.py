@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -17,7 +17,7 @@ from academy_desktop.engine.result import FieldResult, QuestionGrade
 from academy_desktop.output.stats import ScoreSummary
 
 if TYPE_CHECKING:
-    from academy_desktop.store.export_rows import SheetRow
+    from academy_desktop.store.export_rows import ExamExport, SheetRow
 
 GROUP_FRACTION = 0.27  # Kelley's upper and lower 27 %
 
@@ -51,6 +51,9 @@ class ExamStats(ScoreSummary):
     """Running totals over the sheets of an export; :meth:`finish` computes the groups."""
 
     key_labels: Sequence[str] = ()  # the key's questions, in key order ([] without a key)
+    # the exam's questions (ExamExport.labels): other fields - the student number and its
+    # digits - are never counted as questions; None counts every field
+    question_labels: Collection[str] | None = None
     sheets: int = 0
     ok: int = 0
     rejected: int = 0
@@ -60,6 +63,13 @@ class ExamStats(ScoreSummary):
     scores: list[float] = field(default_factory=list)
     questions: dict[str, QuestionTally] = field(default_factory=dict)
     _graded: list[tuple[float, bytes]] = field(default_factory=list)
+    _only: frozenset[str] | None = field(init=False, default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        labels = self.question_labels
+        self._only = None if labels is None else frozenset(labels)
+        if self._only is not None:
+            self.key_labels = [q for q in self.key_labels if q in self._only]
 
     def add_sheet(
         self,
@@ -81,7 +91,10 @@ class ExamStats(ScoreSummary):
             return
         self.ok += 1
         self.unmatched += not matched
+        only = self._only
         for label, fr in fields.items():
+            if only is not None and label not in only:
+                continue
             q = self._tally(label)
             q.answered += 1
             if fr.marking == "blank" or not fr.value:
@@ -136,6 +149,12 @@ class ExamStats(ScoreSummary):
 def _share(group: Sequence[tuple[float, bytes]], i: int) -> float | None:
     graded = [marks[i] for _, marks in group if marks[i] != 2]
     return sum(graded) / len(graded) if graded else None
+
+
+def exam_stats(spec: ExamExport) -> ExamStats:
+    """Empty statistics of an export's questions (``spec.labels``), keyed ones in key order."""
+    key_labels = list(spec.key.items) if spec.key is not None else []
+    return ExamStats(key_labels=key_labels, question_labels=spec.labels)
 
 
 def tally(stats: ExamStats, row: SheetRow) -> None:

@@ -15,7 +15,7 @@ from academy_desktop.engine.progress import TaskState
 from academy_desktop.store.database import Workspace
 from academy_desktop.store.exams import question_number
 from academy_desktop.store.export_rows import iter_rows, prepare
-from academy_desktop.store.statistics import ExamStats, tally
+from academy_desktop.store.statistics import ExamStats, exam_stats, tally
 from academy_desktop.ui.charts import QuestionChoices, QuestionCorrect, QuestionDiscrimination
 
 
@@ -82,8 +82,7 @@ def load_exam_statistics(
         spec = prepare(s, exam_id)
         title = spec.exam.title
         key = spec.key
-        key_labels = list(key.items) if key is not None else []
-        stats = ExamStats(key_labels=key_labels)
+        stats = exam_stats(spec)
         max_score: float | None = None
         for i, row in enumerate(iter_rows(s, spec)):
             if state is not None and i % 50 == 0:
@@ -94,11 +93,8 @@ def load_exam_statistics(
                 max_score = top if max_score is None else max(max_score, top)
         stats.finish()
         order = {label: i for i, label in enumerate(spec.labels)}
-        if key is not None:
-            labels = list(key.items)
-        else:  # no key: the answer fields, not the student number's digits
-            labels = [q for q in spec.labels if q.lower().startswith("q") and question_number(q)]
-            labels = labels or [q for q in spec.labels if q in stats.questions]
+        # the keyed questions, or without a key every question (never the student number)
+        labels = list(stats.key_labels) if key is not None else list(spec.labels)
 
         def sort_key(label: str) -> tuple[int, int, int]:
             number = question_number(label)
