@@ -107,6 +107,38 @@ def _status(
     return marking, "low_confidence"
 
 
+def _confidence(
+    fills: np.ndarray,
+    margin: np.ndarray,
+    marked: np.ndarray,
+    doubtful: np.ndarray,
+    lone: np.ndarray,
+    threshold: float,
+    status: FieldStatus,
+) -> float:
+    """How likely the reading is right, 0..1; >= 0.8 exactly when nothing is doubtful.
+
+    Sorting flagged fields by this puts the real doubts first (review is least sure
+    first): a bubble right at the threshold is a coin toss (~0.5), a clear double
+    mark is read right and only needs the student asked (0.75), a faint lone mark is
+    as doubtful as it is dark (a bubble half as dark as a mark: ~0.6).
+    """
+    if status in ("ok", "blank"):
+        return float(np.clip(0.5 + 0.3 * margin.min(), OK_CONFIDENCE, 1.0))
+    band_doubt = doubtful & ~lone
+    parts = []
+    if band_doubt.any():
+        # how far the closest doubtful bubble is from the threshold, in band units
+        parts.append(0.5 + 0.28 * float(np.clip(margin[band_doubt].min(), 0.0, 1.0)))
+    if lone.any():
+        # the darker the lone mark (as a share of the threshold), the likelier a tick
+        share = float(np.clip(fills[lone].max() / max(threshold, 1e-6), 0.0, 1.0))
+        parts.append(0.78 - 0.25 * share)
+    if not parts:  # a clear double mark (or more): read right, the student must be asked
+        parts.append(0.75)
+    return float(min(parts))
+
+
 def decide_field(ff: FieldFills, levels: SheetLevels) -> FieldResult:
     f = ff.field
     values = list(f.values)
@@ -133,23 +165,23 @@ def decide_field(ff: FieldFills, levels: SheetLevels) -> FieldResult:
     # distance from the threshold in units of the doubt band on that side (< 1: doubtful)
     margin = np.where(marked, (fills - threshold) / levels.band, (threshold - fills) / levels.below)
     doubtful = margin < 1.0
+    lone = np.zeros(len(fills), dtype=bool)
     if not marked.any() and len(fills) > 1:
         # A question left blank but for one faint mark: on its own it is more likely a
         # light tick than an erasure (students erase next to the answer they keep), so
         # it goes to a person instead of being called blank.
         top = int(np.argmax(fills))
         rest = np.delete(fills, top)
-        doubtful |= fills >= float(np.median(rest)) + FAINT_LONE_MARK
+        lone |= fills >= float(np.median(rest)) + FAINT_LONE_MARK
         # a thin tick on a coarse photo barely registers as ink, but it still darkens
         # its bubble against the row's others
         darks = ff.dark
         if np.isfinite(darks).all():
             others = np.delete(darks, int(np.argmax(darks)))
-            doubtful |= darks >= float(np.median(others)) + FAINT_LONE_DARK
+            lone |= darks >= float(np.median(others)) + FAINT_LONE_DARK
+        doubtful |= lone
     marking, status = _status(marked, doubtful, f.multiple)
-    confidence = float(np.clip(0.5 + 0.3 * margin.min(), 0.0, 1.0))
-    if status != "ok" and status != "blank":
-        confidence = min(confidence, OK_CONFIDENCE - 0.01)
+    confidence = _confidence(fills, margin, marked, doubtful, lone, threshold, status)
     detected = [v for v, m in zip(values, marked, strict=False) if m]
     order = np.argsort(-fills)
     gap = float(fills[order[0]] - fills[order[1]]) if len(fills) > 1 else float(fills[0])

@@ -75,17 +75,25 @@ def _check_blocks(fits: dict[str, BlockFit], unit: str) -> list[str]:
     return doubtful
 
 
-def _downgrade(results: dict[str, FieldResult], t: Template, blocks: list[str]) -> None:
-    """Answers read in a doubtfully aligned block are provisional: flag them."""
+def _downgrade(
+    results: dict[str, FieldResult], t: Template, blocks: list[str], fits: dict[str, BlockFit]
+) -> None:
+    """Answers read in a doubtfully aligned block are provisional: flag them, the worse
+    the block fits, the lower their confidence (so review takes them first)."""
     if not blocks:
         return
-    labels = {f.label for f in t.fields if f.block in blocks}
-    for label in labels:
-        r = results[label]
+    reject, doubt = BLOCK_LIMITS.get(t.unit, BLOCK_LIMITS["px"])
+    for f in t.fields:
+        if f.block not in blocks:
+            continue
+        r = results[f.label]
+        bf = fits[f.block]
+        fit = float(np.clip((bf.score - reject) / max(doubt - reject, 1e-6), 0.0, 1.0))
+        cap = 0.6 if bf.at_edge else 0.55 + 0.24 * fit
         if r.status in ("ok", "blank"):
             r.status = "low_confidence"
-            r.confidence = min(r.confidence, 0.79)
             r.raw["alignment_doubt"] = True
+        r.confidence = min(r.confidence, round(cap, 4))
 
 
 def grade_image(
@@ -166,7 +174,7 @@ def grade_aligned(
             ff.apply_ink(DEFAULT_INK if ink is None else ink)
         printed = remove_printing(fills)
         results, levels = decide(fills, t, bubble_px)
-        _downgrade(results, t, doubtful)
+        _downgrade(results, t, doubtful, fits)
         timings["read"] = (time.perf_counter() - t0) * 1000
     except Rejection as r:
         return PageResult(source, page, "rejected", name, r.code.value, r.message)
