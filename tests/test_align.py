@@ -9,7 +9,7 @@ from synth import make_sheet
 
 from academy_desktop.engine.align.aligner import align
 from academy_desktop.engine.align.geometry import transform_points
-from academy_desktop.engine.grade import grade_image
+from academy_desktop.engine.grade import grade_aligned, grade_image
 from academy_desktop.engine.render import template_to_px
 from academy_desktop.engine.template.discovery import load_template
 from academy_desktop.engine.template.model import Template
@@ -144,3 +144,25 @@ def test_without_its_marks_a_scan_is_found_by_its_print(t20: Template) -> None:
         if sorted(result.fields[lab].detected) != sorted(want) and not result.fields[lab].flagged
     ]
     assert wrong == []
+
+
+@pytest.mark.parametrize("axis", ["row", "column"])
+def test_a_grid_one_step_off_is_flagged_never_read(axis: str) -> None:
+    """A page-wide mapping one whole row (or bubble) off - a bad corner click, or
+    markers found one step over - puts every bubble on its neighbour's place, and the
+    local fit cannot see further than half a step: the block must be flagged."""
+    t = load_template("kr-20q-5c-id8")
+    img, truth = make_sheet(t, 7, "clean")
+    aligned = align(img, t)
+    block = next(b for b in t.blocks if b.direction == "horizontal" and len(b.labels) > 3)
+    step = block.labels_gap if axis == "row" else block.bubbles_gap
+    dx, dy = (0.0, step) if axis == "row" else (step, 0.0)
+    shift = np.array([[1.0, 0.0, dx], [0.0, 1.0, dy], [0.0, 0.0, 1.0]])
+    aligned.h = aligned.h @ shift
+    r = grade_aligned(img, t, aligned)
+    assert r.status == "ok"
+    assert r.alignment is not None and r.alignment["blocks"][block.name].get("snapped")
+    for f in block.fields():
+        got = r.fields[f.label]
+        assert got.flagged, (f.label, got.value, truth.answers[f.label])
+        assert got.confidence < 0.5

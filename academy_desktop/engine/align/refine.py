@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from academy_desktop.engine.align.reference import reference
-from academy_desktop.engine.template.model import Template
+from academy_desktop.engine.template.model import Block, Template
 
 MIN_GAIN = 0.02  # a shift must raise the match by this much ...
 MIN_GAIN_SHARE = 0.10  # ... and by this share of it, or the block stays where it is
@@ -27,6 +27,9 @@ class BlockFit:
     dy: float
     score: float  # correlation peak, -1..1
     at_edge: bool  # the best shift is at the edge of the search window: not trustworthy
+    # the grid fits better one row or column further on: it sits on the neighbouring
+    # row or column (the page-wide mapping was off by a whole step), so never trust it
+    snapped: bool = False
 
 
 def _subpixel(res: np.ndarray, x: int, y: int) -> tuple[float, float]:
@@ -96,5 +99,47 @@ def fit_blocks(frame: np.ndarray, t: Template, scale: float) -> dict[str, BlockF
         edge = px in (0, res.shape[1] - 1) or py in (0, res.shape[0] - 1)
         # a window clipped by the frame edge has no room on that side: not an edge hit
         edge = edge and not (sx0 == 0 or sy0 == 0 or sx1 == fw or sy1 == fh)
-        out[block.name] = BlockFit(float(dx), float(dy), float(peak), bool(edge))
+        at = (x0 + round(dx / 2.0), y0 + round(dy / 2.0))
+        snapped = _fits_a_step_away(small, patch, at, _steps(block, half), float(peak))
+        out[block.name] = BlockFit(float(dx), float(dy), float(peak), bool(edge), snapped)
     return out
+
+
+SNAP_GAIN = 0.05  # a whole step away must fit this much better to call the grid snapped
+
+
+def _steps(block: Block, half: float) -> list[tuple[int, int]]:
+    """One bubble and one field step, both ways, in half-scale pixels."""
+    along = (1, 0) if block.direction == "horizontal" else (0, 1)
+    across = (along[1], along[0])
+    out = []
+    for (ux, uy), gap, n in (
+        (along, block.bubbles_gap, len(block.values)),
+        (across, block.labels_gap, len(block.labels)),
+    ):
+        if n > 1 and gap > 0:
+            d = gap * half
+            out += [(round(ux * d), round(uy * d)), (-round(ux * d), -round(uy * d))]
+    return out
+
+
+def _fits_a_step_away(
+    small: np.ndarray,
+    patch: np.ndarray,
+    at: tuple[int, int],
+    steps: list[tuple[int, int]],
+    peak: float,
+) -> bool:
+    """Whether the block's drawing fits the page better a whole row or column away."""
+    ph, pw = patch.shape[:2]
+    fh, fw = small.shape[:2]
+    for sx, sy in steps:
+        x, y = at[0] + sx, at[1] + sy
+        if x < 0 or y < 0 or x + pw > fw or y + ph > fh:
+            continue
+        score = float(
+            cv2.matchTemplate(small[y : y + ph, x : x + pw], patch, cv2.TM_CCOEFF_NORMED)[0, 0]
+        )
+        if score > peak + SNAP_GAIN:
+            return True
+    return False
