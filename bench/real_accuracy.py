@@ -78,16 +78,16 @@ def main() -> int:
     samples = args.shared / "omr-samples"
     if scans.is_dir():
         res = grade(scans, out / "real-scans", args.jobs)
-        subprocess.run(
-            [sys.executable, str(scans / "score.py"), "--app", str(res)], check=True
-        )
+        subprocess.run([sys.executable, str(scans / "score.py"), "--app", str(res)], check=True)
     else:
         print(f"{scans} not found: real-scans skipped")
     if samples.is_dir():
         c = score_samples(grade(samples, out / "omr-samples", args.jobs), samples)
         n = max(c["fields"], 1)
         print("\nomr-samples (tests/data/real_truth.json)")
-        print("| pages | rejected | fields | auto-correct | flagged (right) | on rejected | SILENT |")
+        print(
+            "| pages | rejected | fields | auto-correct | flagged (right) | on rejected | SILENT |"
+        )
         print("|---|---|---|---|---|---|---|")
         print(
             f"| {c['pages']} | {c['rejected']} | {c['fields']} | {c['auto']} "
