@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from academy_desktop.engine import quality
+from academy_desktop.engine import damage, quality
 from academy_desktop.engine.align import upright
 from academy_desktop.engine.align.aligner import Aligned, align, warp
 from academy_desktop.engine.align.refine import BlockFit, fit_blocks
@@ -181,6 +181,7 @@ def grade_aligned(
         results, levels = decide(fills, t, bubble_px)
         _downgrade(results, t, doubtful, fits)
         upright.flag_undecided(results, aligned)
+        damage.mark_lost(results, gray, aligned.h, t)  # nothing read from lost picture data
         timings["read"] = (time.perf_counter() - t0) * 1000
     except Rejection as r:
         return PageResult(source, page, "rejected", name, r.code.value, r.message)

@@ -1,7 +1,8 @@
 """Cheap, conservative image-quality checks run on every page before alignment.
 
 Only clearly unusable pages are rejected: a blank or uniform page, a nearly black
-photo, and a heavily blurred or shaken image. Everything else goes on to alignment,
+photo, a page with a band of lost picture data (:mod:`~academy_desktop.engine.damage`)
+and a heavily blurred or shaken image. Everything else goes on to alignment,
 which has the final word. The measures work on a copy of at most one megapixel (an
 A4 page at 200 dpi is halved once), so they cost a few milliseconds and mean about the
 same thing whatever resolution the page came in at; a page that is smaller than that
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from academy_desktop.engine import damage
 from academy_desktop.engine.rejections import Code, Rejection
 
 WORK_PIXELS = 1_000_000  # size of the normalised copy
@@ -126,18 +128,21 @@ def assess(gray: np.ndarray) -> QualityReport:
 
 def check(gray: np.ndarray) -> Rejection | None:
     """The reason this page is clearly unusable, or None (the page goes on to alignment)."""
-    report, paper = _measure(gray)
+    report, paper, image = _measure(gray)
     if paper < DARK_PAPER:
         return Rejection(Code.TOO_DARK, f"brightest 1% of pixels below grey {paper:.0f}")
     if report.ink_fraction < BLANK_INK:
         return Rejection(Code.BLANK_PAGE, f"ink on {report.ink_fraction:.3%} of the page")
+    damaged = damage.check(image)  # a band of lost picture data (see damage.py)
+    if damaged is not None:
+        return damaged
     if report.sharpness < BLUR_SHARPNESS:  # False for nan: too few edges to judge
         return Rejection(Code.BLUR_OR_SHAKE, f"edge sharpness {report.sharpness:.3f}")
     return None
 
 
-def _measure(gray: np.ndarray) -> tuple[QualityReport, float]:
-    """The report and the paper level (99th grey-level percentile)."""
+def _measure(gray: np.ndarray) -> tuple[QualityReport, float, np.ndarray]:
+    """The report, the paper level (99th grey-level percentile) and the normalised copy."""
     if gray.ndim != 2 or gray.dtype != np.uint8 or gray.size == 0:
         raise ValueError("quality checks need a non-empty 2-D uint8 grayscale image")
     image = _normalised(gray)
@@ -150,4 +155,4 @@ def _measure(gray: np.ndarray) -> tuple[QualityReport, float]:
         sharpness=_sharpness(image, local_max, p99 - p1),
         ink_fraction=float(ink),
     )
-    return report, p99
+    return report, p99, image

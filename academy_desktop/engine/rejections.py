@@ -19,11 +19,14 @@ class Code(StrEnum):
     INVALID_FORMAT = "INVALID_FORMAT"
     IMAGE_TOO_LARGE = "IMAGE_TOO_LARGE"
     FILE_UNREADABLE = "FILE_UNREADABLE"
+    IMAGE_DAMAGED = "IMAGE_DAMAGED"
     PDF_ENCRYPTED = "PDF_ENCRYPTED"
     BLANK_PAGE = "BLANK_PAGE"
     NOT_A_SHEET = "NOT_A_SHEET"
     ALIGNMENT_FAILED = "ALIGNMENT_FAILED"
     WRONG_TEMPLATE = "WRONG_TEMPLATE"
+    TEMPLATE_INVALID = "TEMPLATE_INVALID"
+    KEY_INVALID = "KEY_INVALID"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
 
@@ -62,6 +65,12 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "파일이 손상되었거나 비어 있어 읽을 수 없습니다. 원본을 다시 저장하거나 스캔해 주세요.",
         "The file is damaged or empty and cannot be read. Save or scan the original again.",
     ),
+    Code.IMAGE_DAMAGED: (
+        "이미지 일부가 한 가지 색의 띠로 비어 있습니다. 파일이 손상되었거나 전송 중 잘린 "
+        "것 같습니다. 원본을 다시 저장하거나 다시 스캔해 주세요.",
+        "Part of the image is missing (a band of one flat colour): the file is damaged or "
+        "was cut short. Save or scan the original again.",
+    ),
     Code.PDF_ENCRYPTED: (
         "암호가 걸린 PDF입니다. 암호를 해제한 뒤 다시 넣어 주세요.",
         "The PDF is password-protected. Remove the password and add it again.",
@@ -87,6 +96,18 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "이 시험에 맞는 양식을 골라 다시 채점해 주세요.",
         "A sheet was found, but its layout differs from the selected template. Choose the "
         "template this exam used and grade it again.",
+    ),
+    Code.TEMPLATE_INVALID: (
+        "이 폴더의 답안지 양식(template.json)이 없거나 잘못되어 채점하지 않았습니다. "
+        "양식 파일을 고치거나 --template 으로 지정한 뒤 다시 채점해 주세요.",
+        "This folder's sheet template (template.json) is missing or invalid, so its pages "
+        "were not graded. Fix the template (or give one with --template) and grade them again.",
+    ),
+    Code.KEY_INVALID: (
+        "이 폴더의 정답 파일(evaluation.json)이 답안지 양식과 맞지 않거나 잘못되어 채점하지 "
+        "않았습니다. 정답 파일을 고친 뒤 다시 채점해 주세요.",
+        "This folder's answer key (evaluation.json) is invalid or does not fit the sheet, so "
+        "its pages were not graded. Fix the answer key and grade them again.",
     ),
     Code.INTERNAL_ERROR: (
         "처리 중 예기치 못한 오류가 발생했습니다. 이 페이지만 건너뛰었습니다.",
