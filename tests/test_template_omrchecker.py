@@ -245,3 +245,23 @@ def test_deeper_files_replace_parent_files(tmp_path: Path) -> None:
     assert find_setup(sub, tmp_path / "batch").evaluation_path == sub / "evaluation.json"
     (sub / "evaluation.json").unlink()
     assert find_setup(sub, tmp_path / "batch").evaluation_path is None
+
+
+def test_unknown_keys_are_ignored_with_a_warning() -> None:
+    data = minimal(bubbleCount=4, templateVersion=2)
+    data["fieldBlocks"]["MCQ"]["bubbleCount"] = 4  # older and newer OMRChecker keys
+    t = parse_omrchecker(data)
+    assert t.field_map["q1"].values == ("A", "B", "C", "D")
+    assert len(t.warnings) == 3
+    text = "\n".join(t.warnings)
+    assert "fieldBlocks.MCQ.bubbleCount" in text and "templateVersion" in text
+    assert "무시" in text and "ignored" in text  # Korean and English
+    assert t == parse_omrchecker(minimal())  # the warnings are not part of the layout
+
+
+def test_unknown_keys_do_not_hide_real_errors() -> None:
+    data = minimal(bubbleCount=4)
+    data["fieldBlocks"]["MCQ"]["fieldType"] = "QTYPE_MCQ9"
+    with pytest.raises(TemplateError) as info:
+        parse_omrchecker(data)
+    assert info.value.paths == ["fieldBlocks.MCQ.fieldType"]

@@ -167,6 +167,8 @@ class Template:
     title: dict[str, str] = field(default_factory=dict)  # {"ko": ..., "en": ...}
     source: str = "native"  # native | bundled | omrchecker | server
     path: Path | None = None  # the file it was read from, for relative resources
+    # what was read but ignored (an imported file's unknown keys), for the user to see
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @cached_property
     def fields(self) -> tuple[Field, ...]:

@@ -6,6 +6,8 @@ pre-processors onto :class:`Alignment` and :class:`Preprocess`, and
 :func:`find_setup` finds the ``template.json``/``evaluation.json``/``config.json``
 that apply to an image folder the way OMRChecker does (a deeper file replaces a
 shallower one). ``evaluation.json`` is read by :mod:`academy_desktop.engine.answerkey`.
+Keys the schema does not know (``bubbleCount``, newer OMRChecker keys) are ignored and
+listed in :attr:`Template.warnings`.
 """
 
 from __future__ import annotations
@@ -260,6 +262,13 @@ def parse_omrchecker(data: dict[str, Any], *, path: Path | None = None) -> Templ
     """Build a pixel-unit :class:`Template` from a parsed OMRChecker ``template.json``."""
     path = Path(path) if path is not None else None
     issues = schema_issues(data, schema_validator(SCHEMA_FILE))
+    # keys of other OMRChecker versions (bubbleCount, ...) are ignored with a warning
+    ignored = [
+        Issue(i.path, "알 수 없는 항목이라 무시합니다", "unknown key, ignored")
+        for i in issues
+        if i.unknown_key
+    ]
+    issues = [i for i in issues if not i.unknown_key]
     if issues:
         raise TemplateError(issues, source=path)
     blocks = _blocks(data, issues)
@@ -279,6 +288,7 @@ def parse_omrchecker(data: dict[str, Any], *, path: Path | None = None) -> Templ
         joins=joins,
         source="omrchecker",
         path=path,
+        warnings=tuple(str(i) for i in ignored),
     )
     issues.extend(layout_issues(template, _NAMING))
     if issues:

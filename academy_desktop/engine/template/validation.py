@@ -29,6 +29,7 @@ class Issue:
     path: str
     ko: str
     en: str
+    unknown_key: bool = False  # a key the schema does not know (a warning for imports)
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
@@ -142,6 +143,7 @@ def _schema_issue(err: jsonschema.ValidationError) -> list[Issue]:
                 join_path([*path, k]),
                 "알 수 없는 항목입니다(철자를 확인해 주세요)",
                 "unknown key (check the spelling)",
+                unknown_key=True,
             )
             for k in extra
         ]
