@@ -1,13 +1,22 @@
-"""Find four copies of a marker picture near the corners (OMRChecker's CropOnMarkers)."""
+"""Marker and reference pictures of OMRChecker templates (``CropOnMarkers``,
+``FeatureBasedAlignment``): read once, prepared once per batch.
+
+The search for the markers themselves is in :mod:`academy_desktop.engine.align.markers`.
+"""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 
+from academy_desktop.engine.align import markers, page
+from academy_desktop.engine.align.markers import MarkerModel, MarkerQuad
 from academy_desktop.engine.rejections import Code, Rejection
+from academy_desktop.engine.template.model import Template
 
 
 def load_marker(path: Path) -> np.ndarray:
@@ -18,36 +27,82 @@ def load_marker(path: Path) -> np.ndarray:
     return marker
 
 
-def _prep(img: np.ndarray) -> np.ndarray:
-    img = cv2.GaussianBlur(img, (5, 5), 0)
-    return cv2.normalize(img, np.empty_like(img), 0, 255, cv2.NORM_MINMAX)
+@functools.lru_cache(maxsize=8)
+def _model(path: Path, stamp: tuple[int, int]) -> MarkerModel:
+    return MarkerModel.from_picture(load_marker(path))
 
 
-def find_markers(
-    page: np.ndarray, marker: np.ndarray, width_ratio: float
-) -> tuple[np.ndarray, float]:
-    """Centres of the best marker match in each quadrant (TL, TR, BR, BL) and the
-    weakest of the four match scores (normalised correlation, 0..1)."""
-    h, w = page.shape[:2]
-    page_p = _prep(page)
-    expected = w / max(width_ratio, 1.0)
-    centres: list[tuple[float, float]] = []
-    scores: list[float] = []
-    quads = [(0, 0), (w // 2, 0), (w // 2, h // 2), (0, h // 2)]
-    for qx, qy in quads:
-        region = page_p[qy : qy + (h + 1) // 2, qx : qx + (w + 1) // 2]
-        best = (-1.0, 0.0, 0.0)
-        for s in np.linspace(0.6, 1.4, 9):
-            size = max(8, round(expected * s))
-            if size >= min(region.shape[:2]):
-                continue
-            mk = _prep(cv2.resize(marker, (size, size), interpolation=cv2.INTER_AREA))
-            res = cv2.matchTemplate(region, mk, cv2.TM_CCOEFF_NORMED)
-            _, val, _, loc = cv2.minMaxLoc(res)
-            if val > best[0]:
-                best = (float(val), qx + loc[0] + size / 2.0, qy + loc[1] + size / 2.0)
-        if best[0] < 0:
-            raise Rejection(Code.ALIGNMENT_FAILED, "corner markers not found")
-        scores.append(best[0])
-        centres.append((best[1], best[2]))
-    return np.array(centres, dtype=np.float32), float(min(scores))
+def marker_model(path: Path) -> MarkerModel:
+    """The marker picture at ``path`` prepared for matching (cached while the file is
+    unchanged: every page of a batch uses the same one)."""
+    path = Path(path)
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = (0, 0)
+    return _model(path, stamp)
+
+
+# how much better the chosen quarter turn must match the sheet than the next best
+ORIENTATION_MARGIN = 0.03
+# a page whose best turn matches the template's drawn bubbles worse than this is not
+# the template's sheet (the markers were something else)
+MIN_PAGE_MATCH = 0.05
+
+
+def locate(gray: np.ndarray, t: Template, small: np.ndarray, f: float) -> MarkerQuad:
+    """The template's four markers in ``gray`` (``small`` is ``gray`` reduced by ``f``),
+    clockwise from the picture's top-left; raises ``ALIGNMENT_FAILED`` when no four (or
+    three and a predicted fourth) fit the template."""
+    a = t.alignment
+    if a.marker_image is None:
+        raise Rejection(Code.ALIGNMENT_FAILED, "template names no marker image")
+    model = marker_model(a.marker_image)
+    paper = None
+    if a.crop_page_first:  # OMRChecker's CropPage first: the paper's size sets the scale
+        found = page.find_page(small)
+        if found is not None:
+            d = np.roll(found[0], -1, axis=0) - found[0]
+            sides = np.hypot(d[:, 0], d[:, 1]) / f
+            paper = (float(sides.min()), float(sides.max()))
+    w, h = t.page_size
+    fit = markers.find_quad(gray, model, w / h, a.marker_width_ratio or 17.0, paper)
+    if fit is None:
+        raise Rejection(Code.ALIGNMENT_FAILED, "corner markers not found")
+    return fit
+
+
+def turns(fit: MarkerQuad, t: Template) -> tuple[int, ...]:
+    """The quarter turns the markers' quad allows (see :func:`markers.expected_turns`)."""
+    w, h = t.page_size
+    return markers.expected_turns(fit.corners, w / h)
+
+
+def describe(
+    fit: MarkerQuad, scores: dict[int, float], hs: dict[int, np.ndarray]
+) -> dict[str, Any]:
+    """``Aligned.details`` of a marker alignment: the markers, and how sure the quarter
+    turn is (``scores``: page match per turn, ``hs``: homography per turn). Raises
+    ``ALIGNMENT_FAILED`` when no turn makes the page look like the template."""
+    ranked = sorted(scores, key=lambda k: -scores[k])
+    best = scores[ranked[0]]
+    if best < MIN_PAGE_MATCH:
+        raise Rejection(
+            Code.ALIGNMENT_FAILED,
+            f"the markers were found but the page does not match the template ({best:.2f})",
+        )
+    margin = best - scores[ranked[1]] if len(ranked) > 1 else 1.0
+    details: dict[str, Any] = {
+        "marker_score": round(fit.score, 4),
+        "markers_found": fit.found,
+        "marker_geometry": round(fit.geometry, 4),
+        "marker_candidates": fit.candidates,
+        "orientation_margin": round(margin, 4),
+    }
+    if margin < ORIENTATION_MARGIN:
+        details["orientation_undecided"] = True
+        details["orientation_candidates"] = {
+            str(k * 90): [[float(f"{v:.6g}") for v in row] for row in hs[k]] for k in ranked[:2]
+        }
+    return details

@@ -18,16 +18,15 @@ def frame_size(t: Template, scale: float) -> tuple[int, int]:
     return max(1, round(w * scale)), max(1, round(h * scale))
 
 
-_cache: dict[tuple[int, float], tuple[Template, np.ndarray]] = {}
+_cache: dict[tuple[int, float, tuple[int, int]], tuple[Template, np.ndarray]] = {}
 _CACHE_MAX = 16
 
 
-def _render(t: Template, scale: float) -> np.ndarray:
+def _render(t: Template, scale: float, size: tuple[int, int]) -> np.ndarray:
     from academy_desktop.engine.render import render_sheet, template_to_px
 
     per_unit_at_100 = template_to_px(t, 100.0) / 100.0  # px per unit per dpi
     img = render_sheet(t, dpi=scale / per_unit_at_100, color=False, title=True)
-    size = frame_size(t, scale)
     if (img.shape[1], img.shape[0]) != size:
         img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
     img.setflags(write=False)
@@ -36,12 +35,15 @@ def _render(t: Template, scale: float) -> np.ndarray:
 
 def reference(t: Template, scale: float) -> np.ndarray:
     """The blank sheet, grayscale, exactly ``frame_size(t, scale)`` (read-only, shared)."""
-    key = (id(t), round(scale, 4))
+    # the size is part of the key: the rounded scale can round the frame differently
+    # (1500 units at 0.195016 -> 293 px, at 0.195 -> 292)
+    size = frame_size(t, scale)
+    key = (id(t), round(scale, 4), size)
     with _lock:
         hit = _cache.get(key)
         if hit is not None and hit[0] is t:
             return hit[1]
-        img = _render(t, key[1])
+        img = _render(t, key[1], size)
         if len(_cache) >= _CACHE_MAX:
             _cache.pop(next(iter(_cache)))
         _cache[key] = (t, img)
