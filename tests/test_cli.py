@@ -61,6 +61,7 @@ class FakePipeline(types.ModuleType):
         self.sigint_at: int | None = None  # send this process SIGINT before yielding page i
         self.sigint_count = 1
         self.plan_error: str | None = None
+        self.warnings: list[str] = []
         self.plan_calls: list[dict[str, Any]] = []
         self.run_jobs: int | None = None
         self.state: TaskState | None = None
@@ -81,7 +82,13 @@ class FakePipeline(types.ModuleType):
         if self.plan_error:
             raise FakeUsageError(self.plan_error)
         return SimpleNamespace(
-            items=self.pages, question_labels=["q1"], templates={}, files=1, pages=len(self.pages)
+            items=self.pages,
+            question_labels=["q1"],
+            templates={},
+            files=1,
+            pages=len(self.pages),
+            warnings=list(self.warnings),
+            skipped=[],
         )
 
     def run(
@@ -209,6 +216,19 @@ def test_quiet_prints_nothing(
     assert _grade(tmp_path, "--quiet") == 0
     assert capsys.readouterr().err == ""
     assert (tmp_path / "out" / "results.xlsx").is_file()
+
+
+def test_plan_warnings_are_shown_and_listed_in_the_summary(
+    fake: FakePipeline, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.warnings = ["TEMPLATE_INVALID: b/template.json: JSON 문법 오류 / JSON syntax error"]
+    assert _grade(tmp_path) == 0
+    err = capsys.readouterr().err
+    head, summary = err.split("채점 완료", 1)
+    assert "경고 / Warning: TEMPLATE_INVALID: b/template.json" in head
+    assert "Warnings (1):" in summary and "- TEMPLATE_INVALID: b/template.json" in summary
+    assert _grade(tmp_path, "--quiet") == 0  # the batch is not what was asked: always shown
+    assert capsys.readouterr().err.startswith("경고 / Warning: TEMPLATE_INVALID")
 
 
 def test_usage_error_from_the_engine_exits_2_with_the_message(

@@ -18,9 +18,13 @@ from academy_desktop.engine.result import PageResult
 
 TRUTH = json.loads((REPO_ROOT / "tests" / "data" / "real_truth.json").read_text("utf-8"))
 
+# Template pictures in the truth that a batch leaves out (issue 12: never graded as pages).
+NOT_GRADED = {
+    "sample6/reference.png": "the blank alignment reference: its bubble grids are not printed",
+}
+
 # Pages we may refuse, with the reason a person would give.
 MAY_REJECT = {
-    "sample6/reference.png": "the blank alignment reference: its bubble grids are not printed",
     "community/Antibodyy/simple_omr_sheet.jpg": "a 90x130 px sheet inside a 280x260 thumbnail",
     "community/DomBrzezinski/photos/omr_survey_2.jpg": "10 px bubbles on a tilted, shadowed photo",
 }
@@ -40,7 +44,8 @@ def test_every_sample_folder_is_planned_with_its_own_template(
     results: dict[str, PageResult],
 ) -> None:
     truth_images = {k for k in TRUTH if not k.startswith("_")}
-    assert set(results) == truth_images  # marker images are left out, every sheet is in
+    # marker and reference pictures are left out, every sheet is in
+    assert set(results) == truth_images - set(NOT_GRADED)
     assert results["sample4/IMG_20201116_143512.jpg"].template == "sample4"
     assert (
         results["sample3/xeroxed-thin-sheet/grayscale-80-gsm.jpg"].template == "xeroxed-thin-sheet"
@@ -63,7 +68,7 @@ def test_no_field_is_misread_without_a_flag(results: dict[str, PageResult]) -> N
     silent = []
     checked = 0
     for image, entry in TRUTH.items():
-        if image.startswith("_") or results[image].status != "ok":
+        if image.startswith("_") or image in NOT_GRADED or results[image].status != "ok":
             continue
         fields = results[image].fields
         for label, wanted in entry["fields"].items():

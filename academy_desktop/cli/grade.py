@@ -1,8 +1,11 @@
 """``main.py grade``: grade scans from the command line into results.jsonl and results.xlsx.
 
-Exit codes: 0 when the batch ran (also when pages were rejected), 2 for usage errors
-(bad arguments, template or key; no inputs; an --out folder that cannot be written),
-130 after Ctrl+C (the results graded so far are written and valid).
+Exit codes: 0 when the batch ran (also when pages were rejected, or a folder's own
+template.json or evaluation.json could not be used: its pages are rejected and the
+summary lists the problem), 2 for usage errors (bad arguments; a --template or --key
+that cannot be used or a key that does not fit the sheet; no inputs, or none with a
+usable template; an --out folder that cannot be written), 130 after Ctrl+C (the
+results graded so far are written and valid).
 """
 
 from __future__ import annotations
@@ -222,6 +225,13 @@ def _grade(args: argparse.Namespace, stderr: TextIO, pool: Any) -> int:
         )
     except pipeline.UsageError as exc:
         return usage_error(str(exc), stderr)
+    warnings: list[str] = list(job.warnings)
+    for warning in warnings:  # shown even with --quiet: the batch is not what was asked
+        stderr.write(f"경고 / Warning: {warning}\n")
+    if job.skipped and not args.quiet:
+        names = ", ".join(str(p) for p in job.skipped)
+        stderr.write(f"양식 그림은 채점하지 않습니다 / Template pictures, not graded: {names}\n")
+    stderr.flush()
 
     state = TaskState()
     # the workers start on the first pages now, while the output files are set up
@@ -253,5 +263,5 @@ def _grade(args: argparse.Namespace, stderr: TextIO, pool: Any) -> int:
                 jsonl.close()
                 xlsx.close()
         interrupted = interrupted or ctrl_c.requested
-    progress.finish(xlsx.stats, [jsonl.path, xlsx.path], interrupted=interrupted)
+    progress.finish(xlsx.stats, [jsonl.path, xlsx.path], interrupted=interrupted, warnings=warnings)
     return EXIT_INTERRUPTED if interrupted else EXIT_OK

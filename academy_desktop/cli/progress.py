@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -109,18 +109,31 @@ class Progress:
         self.stream.flush()
         self._last_draw = -1e9  # redraw the progress line at once
 
-    def finish(self, stats: BatchStats, outputs: list[Path], *, interrupted: bool) -> None:
+    def finish(
+        self,
+        stats: BatchStats,
+        outputs: list[Path],
+        *,
+        interrupted: bool,
+        warnings: Sequence[str] = (),
+    ) -> None:
         """End the progress line and print the summary (Korean, then English)."""
         if self.quiet:
             return
         if self.tty and self._line_len:
             self.stream.write("\n")
-        self.stream.write(summary_text(stats, self.elapsed, outputs, self.total, interrupted))
+        text = summary_text(stats, self.elapsed, outputs, self.total, interrupted, warnings)
+        self.stream.write(text)
         self.stream.flush()
 
 
 def summary_text(
-    stats: BatchStats, elapsed: float, outputs: list[Path], total: int, interrupted: bool
+    stats: BatchStats,
+    elapsed: float,
+    outputs: list[Path],
+    total: int,
+    interrupted: bool,
+    warnings: Sequence[str] = (),
 ) -> str:
     rate = stats.pages / elapsed if elapsed > 0 else 0.0
     codes = ", ".join(f"{code} {n}" for code, n in sorted(stats.by_code.items()))
@@ -138,6 +151,9 @@ def summary_text(
         f"{en_head}, {stats.ok} ok, {stats.flagged} flagged for review, "
         f"{stats.rejected} rejected{codes}, {took} ({rate:.1f} pages/s)",
     ]
+    if warnings:  # what the batch left out or could not use (see the start of the run)
+        lines.append(f"경고 / Warnings ({len(warnings)}):")
+        lines += [f"- {w}" for w in warnings]
     if outputs:
         lines.append("결과 / Results: " + ", ".join(str(p) for p in outputs))
     return "\n".join(lines) + "\n"
