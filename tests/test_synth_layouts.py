@@ -206,6 +206,8 @@ def test_make_set_writes_pages_and_truth(tmp_path: Path) -> None:
         assert all(set(v) <= set(tpl.field_map[k].values) for k, v in t["fields"].items())
     again = layout_sets.make_set("clean", 3, tmp_path / "again", seed=4)
     assert (again / "truth.jsonl").read_text() == (folder / "truth.jsonl").read_text()
+    layout_sets.make_set("clean", 1, tmp_path / "again", seed=4)  # a smaller set: no leftovers
+    assert sorted(p.name for p in again.rglob("page*")) == ["page001.png"]
 
 
 def _fake_results(folder: Path, out: Path, edit: dict[tuple[int, str], tuple[str, str]]) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -124,6 +125,9 @@ def make_set(category: str, n: int, out_dir: Path, *, seed: int) -> Path:
     kinds = layouts_of(category)
     folder = Path(out_dir) / category
     folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.rglob("page*.*"):  # pages of an earlier, larger set would be graded
+        if re.fullmatch(r"page\d{3,}\.(jpg|png)", old.name):
+            old.unlink()
     sub = len(kinds) > 1
     templates = {
         kind: layouts.make_layout(kind, folder / kind if sub else folder, seed=seed)
@@ -205,6 +209,12 @@ class SetScore:
         self.silent_fields += other.silent_fields
         for k, c in other.hard.items():
             self.hard.setdefault(k, Counter()).update(c)
+
+    def to_json(self) -> dict[str, Any]:
+        out = {k: v for k, v in vars(self).items() if not isinstance(v, (Counter, dict))}
+        out["rejections"] = dict(self.rejections)
+        out["hard"] = {k: dict(c) for k, c in self.hard.items()}
+        return out
 
     def row(self) -> str:
         def pct(a: int, b: int) -> str:

@@ -23,7 +23,7 @@ Kinds (:data:`KINDS`), all A4 portrait and aligned with OMRChecker's ``CropOnMar
 Beside ``template.json`` :func:`make_layout` writes the marker picture, a ``config.json``
 (OMRChecker's processing size = the template page) and ``synth_layout.json``: what is
 printed where, in mm on the paper. :func:`render_sheet` reads only that file and the
-marker picture, never the engine's importer, so a tests can check the importer against it.
+marker picture, never the engine's importer, so tests can check the importer against it.
 
 Coordinates: paper mm ``(x, y)`` lands on page pixel ``(x * k - 0.5, y * k - 0.5)`` with
 ``k = dpi / 25.4`` (pixel centres on integers, as in ``marks``); template px ``(u, v)``
