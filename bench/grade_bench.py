@@ -9,8 +9,8 @@ The batch is made once by ``bench/make_batch.py`` (200-dpi A4 JPEGs with office-
 degradations, reproducible from the seed) and cached under ``--cache``. The grader
 runs as a separate process exactly as a user would start it; this script samples the
 resident memory of that process and all its workers every 20 ms from /proc (Linux)
-and watches ``results.jsonl`` for the first line. Accuracy against ``truth.jsonl``
-is reported too.
+and watches ``results.jsonl`` for the first line (``bench/benchlib.py``, shared with
+``bench/omr_bench.py``). Accuracy against ``truth.jsonl`` is reported too.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import ROOT, run_measured
 
 
 @dataclass
@@ -109,29 +109,6 @@ def as_pdfs(batch: Path, pages_per_pdf: int = 20) -> Path:
     return out
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of ``pid`` and all its descendants, in KiB (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            ppid, pages = int(fields[1]), int(fields[21])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = pages * (os.sysconf("SC_PAGE_SIZE") // 1024)
-    total, stack = 0, [pid]
-    while stack:
-        p = stack.pop()
-        total += rss.get(p, 0)
-        stack.extend(children.get(p, []))
-    return total
-
-
 def grade(batch: Path, jobs: int, out: Path) -> Run:
     results = out / "results.jsonl"
     cmd = [
@@ -147,18 +124,9 @@ def grade(batch: Path, jobs: int, out: Path) -> Run:
         "--quiet",
         str(batch),
     ]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT)
-    first: float | None = None
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss_kb(proc.pid))
-        if first is None and results.is_file() and results.stat().st_size > 0:
-            first = time.perf_counter() - t0
-        time.sleep(0.02)
-    seconds = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise SystemExit(f"grade failed with exit code {proc.returncode}")
+    timing = run_measured(cmd, results)
+    if timing.returncode != 0:
+        raise SystemExit(f"grade failed with exit code {timing.returncode}")
     truth = {}
     for line in (batch / "truth.jsonl").read_text("utf-8").splitlines():
         row = json.loads(line)
@@ -179,7 +147,17 @@ def grade(batch: Path, jobs: int, out: Path) -> Run:
                 flagged += 1
             elif sorted(f["detected"]) != sorted(want):
                 wrong_ok += 1
-    return Run(sheets, jobs, seconds, first, peak / 1024, wrong_ok, flagged, fields, rejected)
+    return Run(
+        sheets,
+        jobs,
+        timing.seconds,
+        timing.first_result,
+        timing.peak_rss_mb,
+        wrong_ok,
+        flagged,
+        fields,
+        rejected,
+    )
 
 
 def main() -> int:

@@ -58,6 +58,7 @@ WITNESSES = 60  # candidates (best first) whose enclosure counts
 REFINE_PX = 32.0  # marker width the refinement works at
 REFINE_KEEP = 4  # combinations refined
 MIN_MARKER = 0.6  # refined correlation of a real marker (printed, photographed, faint)
+SURE = 0.8  # ... four this clear end the search (filled bubbles score 0.5-0.65 rectified)
 MIN_FOURTH = 0.40  # a fourth marker looked for where three others predict it
 MAX_TRIOS = 40  # right-angled trios tried when no four fit
 BASE_SIDE = 880  # long side of the copy the coarse search starts from
@@ -290,13 +291,20 @@ def coarse_candidates(
 
 
 def suppress(hits: list[Hit]) -> list[Hit]:
-    """Keep the best hit of each place (across sizes and turns)."""
+    """Keep the best hit of each place (across sizes and turns), best first."""
+    if not hits:
+        return []
+    hits = sorted(hits, key=lambda h: -h.score)
+    xy = np.array([[h.x, h.y] for h in hits])
+    size = np.array([h.size for h in hits])
+    alive = np.ones(len(hits), bool)
     kept: list[Hit] = []
-    for h in sorted(hits, key=lambda h: -h.score):
-        if all(
-            (h.x - k.x) ** 2 + (h.y - k.y) ** 2 > (0.6 * max(h.size, k.size)) ** 2 for k in kept
-        ):
-            kept.append(h)
+    for i in range(len(hits)):
+        if not alive[i]:
+            continue
+        kept.append(hits[i])
+        d2 = ((xy[i:] - xy[i]) ** 2).sum(axis=1)
+        alive[i:] &= d2 > (0.6 * np.maximum(size[i:], size[i])) ** 2
     return kept
 
 
@@ -334,6 +342,19 @@ def quad_geometry(
     corners are clockwise, and whether each reads portrait-wise like the template
     (True) or turned a quarter (False). ``sizes`` (C, 4): the markers' widths; ``rel``
     (C, 4): their widths x ``ratio`` / the quad's width, when measured rectified."""
+    with np.errstate(divide="ignore", invalid="ignore"):  # a repeated corner: inf, dropped
+        return _quad_geometry(pts, sizes, aspect, ratio, max_spread, size_range, rel)
+
+
+def _quad_geometry(
+    pts: np.ndarray,
+    sizes: np.ndarray,
+    aspect: float,
+    ratio: float,
+    max_spread: float,
+    size_range: tuple[float, float],
+    rel: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
     d = np.roll(pts, -1, axis=1) - pts  # edges 0->1, 1->2, 2->3, 3->0
     sides = np.hypot(d[..., 0], d[..., 1])
     cross = d[..., 0] * np.roll(d, -1, axis=1)[..., 1] - d[..., 1] * np.roll(d, -1, axis=1)[..., 0]
@@ -434,23 +455,17 @@ def best_combos(
     lists = _corner_lists(hits)
     if any(len(x) == 0 for x in lists):
         return []
-    grid = np.stack(np.meshgrid(*lists, indexing="ij"), axis=-1).reshape(-1, 4)
-    srt = np.sort(grid, axis=1)
-    grid = grid[np.all(srt[:, 1:] != srt[:, :-1], axis=1)]  # four different candidates
-    if len(grid) == 0:
-        return []
+    # one candidate per corner, in the corners' order: a set that is not clockwise that
+    # way (or uses one candidate twice) fails the convexity and side checks
+    combos = np.stack(np.meshgrid(*lists, indexing="ij"), axis=-1).reshape(-1, 4)
     pts = np.array([[h.x, h.y] for h in hits], np.float64)
     size = np.array([h.size for h in hits], np.float64)
     score = np.array([h.score for h in hits], np.float64)
-    order = _order(pts[grid])
-    combos = np.take_along_axis(grid, order, axis=1)
     err, _ = quad_geometry(pts[combos], size[combos], aspect, ratio, COARSE_SPREAD, COARSE_SIZE)
     good = np.isfinite(err)
     if not good.any():
         return []
     combos, err = combos[good], err[good]
-    combos, first = np.unique(combos, axis=0, return_index=True)
-    err = err[first]
     wit, tol = _witnesses(hits)
     inside = enclosed(pts[combos], wit, tol)
     total = score[combos].mean(axis=1) - 0.1 * err + ENCLOSE_WEIGHT * inside
@@ -521,7 +536,7 @@ def refine_quad(
     src = levels.get(p)
     h_src = _level_matrix(p) @ h_img
     lo, hi = 0.8 * size * g, 1.25 * size * g
-    widths = sorted({round(w) for w in np.geomspace(lo, hi, 7)})
+    widths = sorted({round(w) for w in np.geomspace(lo, hi, 5)})
     out = []
     for i, hit in enumerate(four):
         half = int(np.ceil(hi * (0.5 * max(1.0, model.aspect) + reach[i]))) + 2
@@ -662,6 +677,8 @@ def _search(
         quad = ctx.evaluate(four)
         if quad is not None and quad.score >= MIN_MARKER:
             results.append(quad)
+            if quad.score >= SURE and len(results) == 1:
+                break  # the best combination holds four clear markers: look no further
     if not results:
         three = _from_three(ctx)
         if three is None:
