@@ -131,9 +131,12 @@ PRINT_MIN_GROUP = 4  # empty bubbles of one kind needed to learn what its printi
 PRINT_MATERIAL = 0.05  # a baseline below this is left alone (clean, empty bubbles)
 
 
-def _baselines(values: list[np.ndarray], keys: list[tuple[object, ...]]) -> dict[object, float]:
+GlyphKey = tuple[str, float, float]  # (printed value, bubble width, bubble height)
+
+
+def _baselines(values: list[np.ndarray], keys: list[list[GlyphKey]]) -> dict[GlyphKey, float]:
     """Median of the likely-empty entries per key; every field's top bubble is left out."""
-    pools: dict[object, list[float]] = {}
+    pools: dict[GlyphKey, list[float]] = {}
     for arr, field_keys in zip(values, keys, strict=True):
         if arr.size < 2 or not np.isfinite(arr).all():
             continue
@@ -161,7 +164,9 @@ def remove_printing(fills: list[FieldFills]) -> dict[str, float]:
     share, and what lies above it is ink: ``fill' = (fill - base) / (1 - base)``.
     Returns the baselines used (by value), for the diagnostics.
     """
-    keys = [[(b.value, round(b.w, 1), round(b.h, 1)) for b in ff.field.bubbles] for ff in fills]
+    keys: list[list[GlyphKey]] = [
+        [(b.value, round(b.w, 1), round(b.h, 1)) for b in ff.field.bubbles] for ff in fills
+    ]
     base_fill = _baselines([ff.fill for ff in fills], keys)
     if max(base_fill.values(), default=0.0) < PRINT_MATERIAL:
         return {}

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from academy_desktop.engine.align import orientation
 from academy_desktop.engine.align.aligner import Aligned, warp
 from academy_desktop.engine.align.geometry import mean_scale
 from academy_desktop.engine.result import FieldResult
@@ -43,8 +44,6 @@ def settle(gray: np.ndarray, aligned: Aligned, t: Template) -> Aligned:
     cands = aligned.details.get("orientation_candidates")
     if not aligned.details.get("orientation_undecided") or not cands:
         return aligned
-    from academy_desktop.engine.align import orientation  # only for an undecided page
-
     turns = sorted(cands, key=int)
     hs = [np.asarray(cands[k], dtype=np.float64) for k in turns]
     scale = LOOK_SIDE / max(t.page_size)
