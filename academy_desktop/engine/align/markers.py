@@ -56,7 +56,7 @@ PER_QUARTER = 3  # ... and the best of that quarter
 ENCLOSE_WEIGHT = 0.3  # bonus for a quad holding the other candidates inside
 WITNESSES = 60  # candidates (best first) whose enclosure counts
 REFINE_PX = 32.0  # marker width the refinement works at
-REFINE_KEEP = 4  # combinations refined
+REFINE_KEEP = 6  # combinations refined (at most: the first with four clear markers ends it)
 MIN_MARKER = 0.6  # refined correlation of a real marker (printed, photographed, faint)
 SURE = 0.8  # ... four this clear end the search (filled bubbles score 0.5-0.65 rectified)
 MIN_FOURTH = 0.40  # a fourth marker looked for where three others predict it
@@ -337,13 +337,16 @@ def quad_geometry(
     max_spread: float = MAX_SIZE_SPREAD,
     size_range: tuple[float, float] = SIZE_RANGE,
     rel: np.ndarray | None = None,
+    size_weight: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Geometry error (0 perfect, 1 at the limits; inf outside) of quads (C, 4, 2) whose
     corners are clockwise, and whether each reads portrait-wise like the template
     (True) or turned a quarter (False). ``sizes`` (C, 4): the markers' widths; ``rel``
-    (C, 4): their widths x ``ratio`` / the quad's width, when measured rectified."""
+    (C, 4): their widths x ``ratio`` / the quad's width, when measured rectified;
+    ``size_weight``: how much the markers' size spread counts in the error (coarse sizes
+    are a step or two off: there only the limit holds)."""
     with np.errstate(divide="ignore", invalid="ignore"):  # a repeated corner: inf, dropped
-        return _quad_geometry(pts, sizes, aspect, ratio, max_spread, size_range, rel)
+        return _quad_geometry(pts, sizes, aspect, ratio, max_spread, size_range, rel, size_weight)
 
 
 def _quad_geometry(
@@ -354,6 +357,7 @@ def _quad_geometry(
     max_spread: float,
     size_range: tuple[float, float],
     rel: np.ndarray | None,
+    size_weight: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     d = np.roll(pts, -1, axis=1) - pts  # edges 0->1, 1->2, 2->3, 3->0
     sides = np.hypot(d[..., 0], d[..., 1])
@@ -394,8 +398,8 @@ def _quad_geometry(
     lo, hi = size_range
     size_ok = np.all((rel >= lo) & (rel <= hi), axis=1)
     small_side = sides.min(axis=1) >= 2.5 * sizes.max(axis=1)
-    err = np.maximum.reduce([ang_err, opp_err, asp_err, spread_err])
-    ok = convex & size_ok & small_side & (err <= 1.0)
+    err = np.maximum.reduce([ang_err, opp_err, asp_err, size_weight * spread_err])
+    ok = convex & size_ok & small_side & (err <= 1.0) & (spread_err <= 1.0)
     return np.where(ok, err, np.inf), upright
 
 
@@ -461,7 +465,9 @@ def best_combos(
     pts = np.array([[h.x, h.y] for h in hits], np.float64)
     size = np.array([h.size for h in hits], np.float64)
     score = np.array([h.score for h in hits], np.float64)
-    err, _ = quad_geometry(pts[combos], size[combos], aspect, ratio, COARSE_SPREAD, COARSE_SIZE)
+    err, _ = quad_geometry(
+        pts[combos], size[combos], aspect, ratio, COARSE_SPREAD, COARSE_SIZE, size_weight=0.3
+    )
     good = np.isfinite(err)
     if not good.any():
         return []
