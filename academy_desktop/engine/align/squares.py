@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from academy_desktop.engine.align.geometry import is_convex_quad, normalise, order_clockwise
+from academy_desktop.engine.align.geometry import normalise
 from academy_desktop.engine.template.model import Template
 
 
@@ -54,6 +54,16 @@ def find_squares(small: np.ndarray, min_side: float, max_side: float) -> list[Sq
     return out
 
 
+def _order_clockwise(pts: np.ndarray) -> np.ndarray:
+    """:func:`geometry.order_clockwise` for many sets of four points (C, 4, 2) at once."""
+    c = pts.mean(axis=1, keepdims=True)
+    ang = np.arctan2(pts[..., 1] - c[..., 1], pts[..., 0] - c[..., 0])
+    pts = np.take_along_axis(pts, np.argsort(ang, axis=1)[..., None], axis=1)
+    start = np.argmin(pts.sum(axis=2), axis=1)  # the point nearest the top-left
+    roll = (np.arange(4)[None, :] + start[:, None]) % 4
+    return np.take_along_axis(pts, roll[..., None], axis=1)
+
+
 @dataclass(frozen=True)
 class QuadFit:
     corners: np.ndarray  # 4x2 image points, clockwise from the top-left on screen
@@ -79,25 +89,34 @@ def best_quad(squares: list[Square], t: Template) -> list[QuadFit]:
         # ones (filled bubbles seen coarsely, blots) cannot be among the four
         floor = 0.6 * cands[3].side
         cands = [c for c in cands if c.side >= floor]
+    if len(cands) < 4:
+        return []
+    # every combination at once, in itertools order (the sort below is stable)
+    combos = np.array(list(itertools.combinations(range(len(cands)), 4)), dtype=np.intp)
+    side = np.array([c.side for c in cands])
+    sizes = side[combos]
+    same = sizes.max(axis=1) <= 1.6 * sizes.min(axis=1)  # the four marks are printed alike
+    combos, sizes = combos[same], sizes[same]
+    xy = np.array([[c.cx, c.cy] for c in cands], dtype=np.float32)
+    pts = _order_clockwise(xy[combos])
+    d = np.roll(pts, -1, axis=1) - pts
+    sides_arr = np.hypot(d[..., 0], d[..., 1])
+    apart = sides_arr.min(axis=1) >= 2 * sizes.max(axis=1)  # marks sit far apart
+    # convex (cv2.isContourConvex): every turn the same way, none straight
+    nxt = np.roll(d, -1, axis=1)
+    cross = d[..., 0] * nxt[..., 1] - d[..., 1] * nxt[..., 0]
+    convex = np.all(cross > 0, axis=1) | np.all(cross < 0, axis=1)
+    ok = apart & convex
+    pts, sides_arr, sizes = pts[ok], sides_arr[ok], sizes[ok]
     fits: list[QuadFit] = []
-    for combo in itertools.combinations(cands, 4):
-        sizes = np.array([s.side for s in combo])
-        if sizes.max() > 1.6 * sizes.min():  # the four marks are printed the same size
-            continue
-        pts = order_clockwise(np.array([[s.cx, s.cy] for s in combo]))
-        d = np.roll(pts, -1, axis=0) - pts
-        sides_arr = np.hypot(d[:, 0], d[:, 1])
-        if sides_arr.min() < 2 * sizes.max():  # marks sit far apart
-            continue
-        if not is_convex_quad(pts):
-            continue
-        for expect in ((tw, th, tw, th), (th, tw, th, tw)):
-            exp = np.array(expect)
-            scale = float(sides_arr.sum() / exp.sum())
-            side_err = float(np.max(np.abs(sides_arr / (exp * scale) - 1.0)))
-            size_err = float(np.max(np.abs(sizes / (size * scale) - 1.0)))
-            err = max(side_err, size_err * 0.6)
-            if side_err < 0.4 and size_err < 0.6:
-                fits.append(QuadFit(pts, scale, err))
+    if len(pts) == 0:
+        return fits
+    exps = np.array([[tw, th, tw, th], [th, tw, th, tw]])
+    scale = sides_arr.sum(axis=1)[:, None] / exps.sum(axis=1)[None, :]  # (C, 2)
+    side_err = np.max(np.abs(sides_arr[:, None, :] / (exps[None] * scale[..., None]) - 1.0), axis=2)
+    size_err = np.max(np.abs(sizes[:, None, :] / (size * scale[..., None]) - 1.0), axis=2)
+    err = np.maximum(side_err, size_err * 0.6)
+    for i, j in zip(*np.nonzero((side_err < 0.4) & (size_err < 0.6)), strict=True):
+        fits.append(QuadFit(pts[i], float(scale[i, j]), float(err[i, j])))
     fits.sort(key=lambda f: (round(f.error, 2), -f.scale))
     return fits
