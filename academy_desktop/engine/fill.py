@@ -82,22 +82,30 @@ def measure(
     paper = paper_level(frame, cell)
     ph, pw = paper.shape[:2]
     fh, fw = frame.shape[:2]
-    out: list[FieldFills] = []
-    masks: dict[tuple[int, int, str], tuple[np.ndarray, ...]] = {}
     block_shape = {b.name: b.shape for b in t.blocks}
-    for f in t.fields:
+    # Bubbles of the same measured size and shape are read together (one gather for
+    # all of them); every number is computed exactly as it would be field by field.
+    groups: dict[tuple[int, int, str], list[int]] = {}
+    offsets: list[tuple[float, float]] = []
+    for i, f in enumerate(t.fields):
         bf = fits.get(f.block)
-        dx, dy = (bf.dx, bf.dy) if bf is not None else (0.0, 0.0)
+        offsets.append((bf.dx, bf.dy) if bf is not None else (0.0, 0.0))
         b0 = f.bubbles[0]  # a field's bubbles share one size
         w = max(2, round(b0.w * scale * INNER))
         h = max(2, round(b0.h * scale * INNER))
-        key = (w, h, block_shape.get(f.block, "ellipse"))
-        grid = masks.get(key)
-        if grid is None:
-            mask = _inner_mask(w, h, key[2])
-            grid = masks[key] = np.nonzero(mask)
-        cx = np.array([b.cx for b in f.bubbles]) * scale + dx
-        cy = np.array([b.cy for b in f.bubbles]) * scale + dy
+        groups.setdefault((w, h, block_shape.get(f.block, "ellipse")), []).append(i)
+    darks: dict[int, np.ndarray] = {}
+    for (w, h, shape), members in groups.items():
+        grid = np.nonzero(_inner_mask(w, h, shape))
+        fields = [t.fields[i] for i in members]
+        cx = np.concatenate(
+            [np.array([b.cx for b in f.bubbles]) * scale + offsets[i][0]
+             for i, f in zip(members, fields, strict=True)]
+        )  # fmt: skip
+        cy = np.concatenate(
+            [np.array([b.cy for b in f.bubbles]) * scale + offsets[i][1]
+             for i, f in zip(members, fields, strict=True)]
+        )  # fmt: skip
         x0 = np.rint(cx - w / 2.0).astype(np.intp)
         y0 = np.rint(cy - h / 2.0).astype(np.intp)
         inside = (x0 >= 0) & (y0 >= 0) & (x0 + w <= fw) & (y0 + h <= fh)
@@ -109,6 +117,13 @@ def measure(
         white = np.maximum(paper[gy, gx].astype(np.float32), 1.0)
         dark = np.clip(1.0 - raw / white[:, None], 0.0, 1.0)
         dark[~inside] = np.nan
+        start = 0
+        for i, f in zip(members, fields, strict=True):
+            darks[i] = dark[start : start + len(f.bubbles)]
+            start += len(f.bubbles)
+    out: list[FieldFills] = []
+    for i, f in enumerate(t.fields):
+        dark = darks[i]
         ff = FieldFills(f, np.zeros(len(f.bubbles)), dark.mean(axis=1), dark, strokes)
         if ink is not None:
             ff.apply_ink(ink)
