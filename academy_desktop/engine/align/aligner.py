@@ -166,16 +166,24 @@ def _by_page(small: np.ndarray, f: float, t: Template, any_rotation: bool) -> Al
     h, k, s, scores = _best_rotation(small, f, t, src, quad, ks)
     details: dict[str, Any] = {"page_score": round(score, 4)}
     if len(ks) > 1:
-        margin = s - max(x for kk, x in zip(ks, scores, strict=True) if kk != k)
-        details["orientation_margin"] = round(float(margin), 4)
-        if margin < ORIENTATION_MARGIN:
-            # the outline and the drawn bubbles fit either way up: the page's own
-            # content must decide (upright.settle), or a person
-            details["orientation_undecided"] = True
-            details["orientation_candidates"] = {
-                str(kk * 90): homography(src, rotate_corners(quad, kk) / f).tolist() for kk in ks
-            }
+        details.update(_turn_details(ks, k, scores, src, quad, f))
     return Aligned(h, "page", k * 90, s, mean_scale(h, t), details)
+
+
+def _turn_details(
+    ks: tuple[int, ...], k: int, scores: list[float], src: np.ndarray, quad: np.ndarray, f: float
+) -> dict[str, Any]:
+    """How clearly turn ``k`` won; on a tie, every candidate's homography, for the page's
+    own content to decide (``upright.settle``) or a person."""
+    best = scores[ks.index(k)]
+    margin = best - max(x for kk, x in zip(ks, scores, strict=True) if kk != k)
+    details: dict[str, Any] = {"orientation_margin": round(float(margin), 4)}
+    if margin < ORIENTATION_MARGIN:
+        details["orientation_undecided"] = True
+        details["orientation_candidates"] = {
+            str(kk * 90): homography(src, rotate_corners(quad, kk) / f).tolist() for kk in ks
+        }
+    return details
 
 
 def _by_whole_image(small: np.ndarray, f: float, t: Template) -> Aligned:
@@ -193,14 +201,7 @@ def _by_whole_image(small: np.ndarray, f: float, t: Template) -> Aligned:
     ks: tuple[int, ...] = (0, 2) if portrait_img == portrait_tpl else (0, 1, 2, 3)
     src = page_corners(t)
     h, k, s, scores = _best_rotation(small, f, t, src, quad, ks)
-    details: dict[str, Any] = {}
-    margin = s - max(x for kk, x in zip(ks, scores, strict=True) if kk != k)
-    details["orientation_margin"] = round(float(margin), 4)
-    if margin < ORIENTATION_MARGIN:
-        details["orientation_undecided"] = True
-        details["orientation_candidates"] = {
-            str(kk * 90): homography(src, rotate_corners(quad, kk) / f).tolist() for kk in ks
-        }
+    details = _turn_details(ks, k, scores, src, quad, f)
     return Aligned(h, "none", k * 90, s, mean_scale(h, t), details)
 
 
