@@ -3,12 +3,13 @@
 :func:`run_measured` starts a command (``main.py grade ...``, or another program),
 samples the resident memory of it and all its children every 20 ms from /proc
 (Linux; 0 elsewhere), notes when the results file first has content, and returns
-the wall time.
+the wall time. :func:`stage_times` times the stages of a few pages in this process.
 """
 
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import time
 from dataclasses import dataclass
@@ -77,3 +78,40 @@ def run_measured(
                 pass
         time.sleep(0.02)
     return Timing(time.perf_counter() - t0, first, peak / 1024, proc.returncode)
+
+
+def stage_times(folder: Path, n: int, template: str | None = None) -> dict[str, float]:
+    """Median wall ms per stage over ``n`` pages of ``folder`` graded in this process, one
+    at a time, as a worker does (one OpenCV thread): decoding, quality check + alignment,
+    and reading (warp, block fit, fill, decision); and the mean CPU time per page (less
+    sensitive than wall time to other work on the machine)."""
+    import cv2
+
+    from academy_desktop.engine.grade import grade_image
+    from academy_desktop.engine.inputs import load_page
+    from academy_desktop.engine.pipeline import plan
+
+    cv2.setNumThreads(1)
+    job = plan([folder], template=template)
+    items = [it for it in job.items if it.ref is not None][: n + 2]
+    decode, align, read = [], [], []
+    cpu = 0.0
+    for i, it in enumerate(items):
+        assert it.ref is not None
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        page = load_page(it.ref)
+        t1 = time.perf_counter()
+        r = grade_image(page.image, job.templates[it.template_id])
+        if i < 2:  # warm-up: the templates' reference renderings are cached on first use
+            continue
+        cpu += time.process_time() - c0
+        decode.append((t1 - t0) * 1000)
+        align.append(r.timings_ms.get("align", float("nan")))
+        read.append(r.timings_ms.get("read", float("nan")) - r.timings_ms.get("align", 0.0))
+    return {
+        "decode": statistics.median(decode),
+        "quality + align": statistics.median(align),
+        "read (warp, fit, fill, decide)": statistics.median(read),
+        "CPU per page, all stages (mean)": cpu / max(1, len(decode)) * 1000,
+    }

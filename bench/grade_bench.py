@@ -4,6 +4,7 @@
     python bench/grade_bench.py --sizes 100,2000     # memory growth with batch size
     python bench/grade_bench.py --jobs 1 --keep /tmp/bench
     python bench/grade_bench.py --pdf                # the same sheets as 20-page PDFs
+    python bench/grade_bench.py --stages 20          # plus per-stage times, in-process
 
 The batch is made once by ``bench/make_batch.py`` (200-dpi A4 JPEGs with office-scan
 degradations, reproducible from the seed) and cached under ``--cache``. The grader
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import ROOT, run_measured
+from benchlib import ROOT, run_measured, stage_times
 
 
 @dataclass
@@ -172,6 +173,9 @@ def main() -> int:
     ap.add_argument(
         "--pdf", action="store_true", help="grade the sheets as 20-page PDFs (office scanner)"
     )
+    ap.add_argument(
+        "--stages", type=int, default=0, metavar="N", help="also time each stage on N pages"
+    )
     args = ap.parse_args()
     runs = []
     for size in (int(s) for s in args.sizes.split(",")):
@@ -187,6 +191,12 @@ def main() -> int:
     print(HEADER)
     for run in runs:
         print(run.row())
+    if args.stages:
+        batch = make_batch(int(args.sizes.split(",")[0]), args.cache, args.seed)
+        times = stage_times(batch, args.stages, template="kr-45q-5c-id8")
+        print(f"\nper page over {args.stages} pages (ms, one process):")
+        for name, ms in times.items():
+            print(f"  {name}: {ms:.1f}")
     if len(runs) > 1:
         base = runs[0].peak_rss_mb
         for run in runs[1:]:

@@ -32,7 +32,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -40,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import ROOT, Timing, run_measured
+from benchlib import ROOT, Timing, run_measured, stage_times
 
 if str(ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(ROOT / "tests"))
@@ -140,37 +139,6 @@ def run_omrchecker(checkout: Path, python: str, folder: Path, work: Path) -> Res
     return Result("OMRChecker", sheets, 1, timing)
 
 
-def stages(folder: Path, n: int) -> dict[str, float]:
-    """Median ms per stage over ``n`` pages graded in this process, one at a time."""
-    import cv2
-
-    from academy_desktop.engine.grade import grade_image
-    from academy_desktop.engine.pipeline import plan
-
-    cv2.setNumThreads(1)  # as in the worker processes
-    job = plan([folder])
-    items = [it for it in job.items if it.ref is not None][: n + 2]
-    from academy_desktop.engine.inputs import load_page
-
-    decode, align, read = [], [], []
-    for i, it in enumerate(items):
-        assert it.ref is not None
-        t0 = time.perf_counter()
-        page = load_page(it.ref)
-        t1 = time.perf_counter()
-        r = grade_image(page.image, job.templates[it.template_id])
-        if i < 2:  # warm-up: the templates' reference renderings are cached on first use
-            continue
-        decode.append((t1 - t0) * 1000)
-        align.append(r.timings_ms.get("align", float("nan")))
-        read.append(r.timings_ms.get("read", float("nan")) - r.timings_ms.get("align", 0.0))
-    return {
-        "decode": statistics.median(decode),
-        "quality + align": statistics.median(align),
-        "read (warp, fit, fill, decide)": statistics.median(read),
-    }
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -215,8 +183,8 @@ def main() -> int:
     if len(rows) > 1:
         print(f"\nAcademy Desktop / OMRChecker throughput: {rows[0].rate / rows[1].rate:.1f}x")
     if args.stages:
-        times = stages(folder, args.stages)
-        print(f"\nper page, median of {args.stages} (ms, one process):")
+        times = stage_times(folder, args.stages)
+        print(f"\nper page over {args.stages} pages (ms, one process):")
         for name, ms in times.items():
             print(f"  {name}: {ms:.1f}")
     return 0
