@@ -144,6 +144,27 @@ def test_a_half_turn_symmetric_layout_leaves_both_turns_to_decide(symmetric: Lay
     assert np.allclose(corners["0"], np.roll(corners["180"], 2, axis=0), atol=0.05)
 
 
+def test_markers_that_show_their_own_turn_settle_a_symmetric_layout(
+    tmp_path: Path,
+) -> None:
+    path = layouts.make_layout("grid_symmetric", tmp_path, seed=0)
+    spec = layouts.load_spec(path)
+    n = 90  # an "F": no symmetry at all, so each marker shows which way the page lies
+    pic = np.full((n, n), 255, np.uint8)
+    pic[12:78, 14:32] = 0
+    pic[12:30, 14:76] = 0
+    pic[38:54, 14:62] = 0
+    cv2.imwrite(str(tmp_path / spec.marker_file), pic)
+    layout = (path, load_template(path))
+    gray, _ = _page(layout, 150)
+    for turns in (0, 2, 3):
+        found = align(np.ascontiguousarray(np.rot90(gray, -turns)), layout[1])
+        assert found.rotation == (360 - 90 * turns) % 360
+        assert found.details["marker_rotation"] == found.rotation
+        assert found.details["orientation_method"] == "markers"  # the content ties
+        assert "orientation_undecided" not in found.details
+
+
 def test_three_markers_predict_the_fourth(circles: Layout) -> None:
     gray, answers = _page(circles, 200, seed=9)
     truth = layouts.marker_centres_px(circles[0], 200)

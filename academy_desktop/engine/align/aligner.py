@@ -214,10 +214,11 @@ def _by_marker_image(gray: np.ndarray, t: Template) -> Aligned:
     src = page_corners(t)
     quad = (fit.corners * f).astype(np.float32)
     ks = marker_image.turns(fit, t)
-    h, k, s, scores = _best_rotation(small, f, t, src, quad, ks)
+    _, _, _, scores = _best_rotation(small, f, t, src, quad, ks)
     hs = {kk: homography(src, rotate_corners(quad, kk) / f) for kk in ks}
-    details = marker_image.describe(fit, dict(zip(ks, scores, strict=True)), hs)
-    return Aligned(h, "marker_image", k * 90, s, mean_scale(h, t), details)
+    k, details = marker_image.describe(fit, dict(zip(ks, scores, strict=True)), hs)
+    h = hs[k]
+    return Aligned(h, "marker_image", k * 90, scores[ks.index(k)], mean_scale(h, t), details)
 
 
 @functools.lru_cache(maxsize=8)

@@ -83,10 +83,17 @@ def turns(fit: MarkerQuad, t: Template) -> tuple[int, ...]:
 
 def describe(
     fit: MarkerQuad, scores: dict[int, float], hs: dict[int, np.ndarray]
-) -> dict[str, Any]:
-    """``Aligned.details`` of a marker alignment: the markers, and how sure the quarter
-    turn is (``scores``: page match per turn, ``hs``: homography per turn). Raises
-    ``ALIGNMENT_FAILED`` when no turn makes the page look like the template."""
+) -> tuple[int, dict[str, Any]]:
+    """The quarter turn to read the page at and the ``Aligned.details`` of a marker
+    alignment: the markers, and how sure the turn is (``scores``: page match per turn,
+    ``hs``: homography per turn).
+
+    The turn whose page looks most like the template wins. When two are within
+    :data:`ORIENTATION_MARGIN`, markers that are not symmetric under a half turn (all
+    four found the same way round) decide; failing that the page is left
+    ``orientation_undecided`` with the two best turns' homographies, for its content to
+    settle. Raises ``ALIGNMENT_FAILED`` when no turn makes the page look like the
+    template."""
     ranked = sorted(scores, key=lambda k: -scores[k])
     best = scores[ranked[0]]
     if best < MIN_PAGE_MATCH:
@@ -102,9 +109,17 @@ def describe(
         "marker_candidates": fit.candidates,
         "orientation_margin": round(margin, 4),
     }
+    k = ranked[0]
+    if fit.turn is not None and fit.turn in scores:
+        details["marker_rotation"] = fit.turn * 90
     if margin < ORIENTATION_MARGIN:
-        details["orientation_undecided"] = True
-        details["orientation_candidates"] = {
-            str(k * 90): [[float(f"{v:.6g}") for v in row] for row in hs[k]] for k in ranked[:2]
-        }
-    return details
+        if fit.turn is not None and fit.turn in scores:
+            k = fit.turn
+            details["orientation_method"] = "markers"
+        else:
+            details["orientation_undecided"] = True
+            details["orientation_candidates"] = {
+                str(kk * 90): [[float(f"{v:.6g}") for v in row] for row in hs[kk]]
+                for kk in ranked[:2]
+            }
+    return k, details

@@ -146,6 +146,9 @@ class MarkerQuad:
     candidates: int  # candidates found by the coarse search
     runner_up: float | None  # combined score of the best other combination, if any
     combined: float  # combined score of this one
+    # the page's quarter turn (as geometry.rotate_corners counts) that markers with no
+    # half-turn symmetry show, all four found the same way round; else None
+    turn: int | None = None
 
 
 def _ncc(a: np.ndarray, b: np.ndarray) -> float:
@@ -625,14 +628,25 @@ def find_quad(
     hits = coarse_candidates(pyr, model, first)
     quad = _search(gray, model, suppress(hits), aspect, ratio)
     if quad is not None and quad.found == 4 and quad.score >= CONFIDENT:
-        return quad
+        return _with_turn(quad, model)
     hits += coarse_candidates(pyr, model, tuple(r for r in REL_SIZES if r not in first))
     wide = _search(gray, model, suppress(hits), aspect, ratio)
     if quad is None or (
         wide is not None and (wide.found, wide.combined) > (quad.found, quad.combined)
     ):
         quad = wide
-    return quad
+    return _with_turn(quad, model)
+
+
+def _with_turn(quad: MarkerQuad | None, model: MarkerModel) -> MarkerQuad | None:
+    """``quad`` with the turn its markers show, when they show one."""
+    if quad is None or len(model.turns) < 4:
+        return quad
+    seen = {h.turn for h in quad.hits if h.score > -1}
+    if len(seen) != 1:
+        return quad
+    # the picture turned clockwise by ``t`` quarters: the page labelled that many back
+    return replace(quad, turn=(4 - seen.pop()) % 4)
 
 
 @dataclass
