@@ -362,10 +362,20 @@ def _quad_geometry(
     rel: np.ndarray | None,
     size_weight: float,
 ) -> tuple[np.ndarray, np.ndarray]:
+    n = len(pts)
     d = np.roll(pts, -1, axis=1) - pts  # edges 0->1, 1->2, 2->3, 3->0
     sides = np.hypot(d[..., 0], d[..., 1])
     cross = d[..., 0] * np.roll(d, -1, axis=1)[..., 1] - d[..., 1] * np.roll(d, -1, axis=1)[..., 0]
     convex = np.all(cross > 0, axis=1)  # clockwise on screen (y down)
+    # the cheap tests first: the rest is worked out for the quads that pass them
+    keep = np.flatnonzero(convex & (sides.min(axis=1) >= 2.5 * sizes.max(axis=1)))
+    err_all = np.full(n, np.inf)
+    upright_all = np.ones(n, bool)
+    if len(keep) == 0:
+        return err_all, upright_all
+    d, sides, sizes = d[keep], sides[keep], sizes[keep]
+    if rel is not None:
+        rel = rel[keep]
     prev = -np.roll(d, 1, axis=1)
     cosang = (prev * d).sum(axis=2) / np.maximum(sides * np.roll(sides, 1, axis=1), 1e-9)
     ang = np.degrees(np.arccos(np.clip(cosang, -1, 1)))
@@ -400,10 +410,11 @@ def _quad_geometry(
     spread_err = np.log(spread) / np.log(max_spread)
     lo, hi = size_range
     size_ok = np.all((rel >= lo) & (rel <= hi), axis=1)
-    small_side = sides.min(axis=1) >= 2.5 * sizes.max(axis=1)
     err = np.maximum.reduce([ang_err, opp_err, asp_err, size_weight * spread_err])
-    ok = convex & size_ok & small_side & (err <= 1.0) & (spread_err <= 1.0)
-    return np.where(ok, err, np.inf), upright
+    ok = size_ok & (err <= 1.0) & (spread_err <= 1.0)
+    err_all[keep] = np.where(ok, err, np.inf)
+    upright_all[keep] = upright
+    return err_all, upright_all
 
 
 _CORNERS = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]], np.float64)  # TL, TR, BR, BL
