@@ -26,15 +26,16 @@ def find_squares(small: np.ndarray, min_side: float, max_side: float) -> list[Sq
     # ink level of this scan: a washed-out copy prints its black marks mid-grey
     ink = float(np.percentile(norm, 0.5))
     dark = (norm < max(140.0, (ink + 255.0) / 2.0)).astype(np.uint8)
-    n, labels, stats, centroids = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    _, labels, stats, centroids = cv2.connectedComponentsWithStats(dark, connectivity=8)
     out: list[Square] = []
     min_area, max_area = min_side * min_side * 0.8, max_side * max_side * 1.3
-    for i in range(1, n):
+    # size and box shape first, for all components at once (a page has ~2,000)
+    ws, hs, areas = stats[:, 2], stats[:, 3], stats[:, 4]
+    fit = (areas >= min_area) & (areas <= max_area)
+    fit &= np.maximum(ws, hs) <= 2.2 * np.minimum(ws, hs)
+    fit[0] = False  # the background
+    for i in np.flatnonzero(fit).tolist():
         x, y, w, h, area = (int(v) for v in stats[i])
-        if not (min_area <= area <= max_area):
-            continue
-        if max(w, h) > 2.2 * min(w, h):
-            continue
         mask = (labels[y : y + h, x : x + w] == i).astype(np.uint8)
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         if not contours:
