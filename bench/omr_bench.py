@@ -126,12 +126,18 @@ def run_omrchecker(checkout: Path, python: str, folder: Path, work: Path) -> Res
     shutil.rmtree(inputs, ignore_errors=True)
     shutil.rmtree(outputs, ignore_errors=True)
     inputs.mkdir(parents=True)
+    layout = json.loads((folder / "template.json").read_text("utf-8"))
+    pictures = {  # marker and reference pictures are not sheets
+        Path(str(v)).name
+        for p in layout.get("preProcessors", [])
+        for k, v in (p.get("options") or {}).items()
+        if k in ("relativePath", "reference")
+    }
     sheets = 0
     for f in sorted(folder.iterdir()):
         if f.suffix.lower() in IMAGE_SUFFIXES or f.name in ("template.json", "config.json"):
             shutil.copy2(f, inputs / f.name)
-            is_marker = f.name.startswith("omr_marker") or f.stem == "marker"
-            sheets += f.suffix.lower() in IMAGE_SUFFIXES and not is_marker
+            sheets += f.suffix.lower() in IMAGE_SUFFIXES and f.name not in pictures
     cmd = [python, str(main), "-i", str(inputs), "-o", str(outputs)]
     timing = run_measured(cmd, None, cwd=checkout, quiet=True)
     if timing.returncode != 0:
