@@ -13,7 +13,7 @@ from academy_desktop.engine.template.model import Bubble, Field
 from academy_desktop.store import exams, review
 from academy_desktop.store.models import Exam, Scan, Student, Submission
 from academy_desktop.store.review_queue import progress, review_queue, update_items
-from academy_desktop.store.review_sheet import id_labels, load_sheet, toggle_value, value_choices
+from academy_desktop.store.review_sheet import load_sheet, toggle_value, value_choices
 from academy_desktop.store.submissions import record_result
 
 BUNDLED = "kr-20q-5c-id8"
@@ -259,7 +259,9 @@ def test_sheet_flags_duplicates_unclear_ids_and_rejected_pages(sheets: Sheets) -
     assert b.student_reason == "unknown" and b.roster_size == 4
     e = load_sheet(s, ids["e"])
     assert not e.graded and e.fields == {} and e.student_reason is None
-    assert id_labels(c.template) == frozenset({"student_id", *(f"id{i}" for i in range(1, 9))})
+    assert c.template.student_id_labels == frozenset(
+        {"student_id", *(f"id{i}" for i in range(1, 9))}
+    )
 
 
 def test_values_and_bubbles() -> None:

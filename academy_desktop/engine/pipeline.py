@@ -94,13 +94,6 @@ def _load_key(path: Path) -> AnswerKey:
         raise UsageError(str(exc)) from exc
 
 
-def _columns(t: Template) -> list[str]:
-    """Graded answers in sheet order: plain questions, then joined ones (not the ID)."""
-    labels = list(t.question_labels)
-    labels += [j for j in t.joins if j != t.student_id and j not in labels]
-    return labels
-
-
 def _one_line(text: str) -> str:
     return "; ".join(line.strip("- ").strip() for line in str(text).splitlines() if line.strip())
 
@@ -128,7 +121,7 @@ def key_misfit(key: AnswerKey, t: Template, source: str = "") -> str | None:
 
 def unkeyed_questions(key: AnswerKey, t: Template) -> list[str]:
     """The questions of ``t`` that ``key`` has no answer for (they are not scored)."""
-    return [label for label in _columns(t) if label not in key.items]
+    return [label for label in t.question_labels if label not in key.items]
 
 
 def _unkeyed_warning(key: AnswerKey, t: Template, source: str = "") -> str | None:
@@ -345,7 +338,7 @@ def plan(
         warnings.append(f"{code}: {detail} ({count}쪽 채점하지 않음 / {count} pages not graded)")
     columns: list[str] = []
     for t in setups.templates.values():
-        columns += [c for c in _columns(t) if c not in columns]
+        columns += [c for c in t.question_labels if c not in columns]
     return GradeJob(items, columns, setups.templates, setups.keys, files, warnings, skipped)
 
 

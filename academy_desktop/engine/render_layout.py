@@ -73,12 +73,6 @@ def _core(block: Block) -> Box:
     return (x, y, x + w, y + h)
 
 
-def _id_labels(t: Template) -> set[str]:
-    if t.student_id is None:
-        return set()
-    return set(t.joins.get(t.student_id, (t.student_id,)))
-
-
 def _separators(block: Block) -> tuple[float, ...]:
     bh = block.bubble_size[1]
     if block.direction != "horizontal" or len(block.labels) < 10:
@@ -94,7 +88,7 @@ def _frame_options(t: Template, block: Block) -> list[Frame]:
     c = _core(block)
     if block.kind == "digit" and block.direction == "vertical":
         x0, y0, x1, y1 = c[0] - 3, c[1] - 3, c[2] + 3, c[3] + 3
-        ids = _id_labels(t)
+        ids = t.student_id_labels
         caption = _STUDENT_ID if ids and set(block.labels) <= ids else block.name
         gap = block.labels_gap
         top = y0 - _CELLS - _HEADER

@@ -46,7 +46,6 @@ from academy_desktop.store.review_sheet import (
     ItemKind,
     SheetData,
     confirmed_student,
-    id_labels,
     roster_size,
     student_settled,
 )
@@ -93,7 +92,7 @@ def review_queue(
     if exam is None:
         return []
     template = exam_template(exam)
-    id_parts = id_labels(template)
+    id_parts = template.student_id_labels
     order = {f.label: i for i, f in enumerate(template.fields)}
     wanted = None if submission_ids is None else sorted(set(submission_ids))
     if wanted is not None and not wanted:

@@ -45,7 +45,6 @@ __all__ = [
     "HistoryEntry",
     "SheetData",
     "confirmed_student",
-    "id_labels",
     "load_sheet",
     "roster_size",
     "student_settled",
@@ -90,13 +89,6 @@ def toggle_value(f: Field, current: str, choice: str) -> str:
     chosen = set(value_choices(f, current))
     chosen ^= {choice}
     return "".join(v for v in f.values if v in chosen)
-
-
-def id_labels(t: Template) -> frozenset[str]:
-    """Labels that make up the student number: the join's digits and the join itself."""
-    if not t.student_id:
-        return frozenset()
-    return frozenset({t.student_id, *t.joins.get(t.student_id, ())})
 
 
 # ------------------------------------------------------------------ sheet data
@@ -186,7 +178,7 @@ class SheetData:
 
     @property
     def id_unclear(self) -> bool:
-        labels = id_labels(self.template)
+        labels = self.template.student_id_labels
         return any(f.flagged and not f.reviewed for lab, f in self.fields.items() if lab in labels)
 
     @property
