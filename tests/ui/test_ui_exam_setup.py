@@ -30,6 +30,7 @@ from academy_desktop.ui.exam_setup.template_preview import (
     draw_preview,
     preview_page,
 )
+from ui.ui_helpers import new_exam_dialog_on
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = REPO_ROOT / "resources" / "samples"
@@ -223,16 +224,7 @@ def test_imported_omrchecker_template_previews_the_scan_beside_it(
     qtbot: QtBot, ctx: AppContext
 ) -> None:
     folder = require_samples("sample4")
-    dialog = NewExamDialog(ctx)
-    qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.preview.page is not None, timeout=WAIT)
-    dialog.select_template(folder / "template.json")
-    qtbot.waitUntil(
-        lambda: (
-            dialog.preview.page is not None and dialog.preview.page.template.source == "omrchecker"
-        ),
-        timeout=WAIT,
-    )
+    dialog = new_exam_dialog_on(qtbot, ctx, folder / "template.json")
     page = dialog.preview.page
     assert page is not None and page.sample is not None
     assert page.sample.parent.resolve() == folder.resolve()  # found beside the template

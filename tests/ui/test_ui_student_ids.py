@@ -12,14 +12,13 @@ from student_id_sheets import write_folder
 
 from academy_desktop.store import roster
 from academy_desktop.ui.context import AppContext
-from academy_desktop.ui.exam_setup import KeyEditorDialog, NewExamDialog
+from academy_desktop.ui.exam_setup import KeyEditorDialog
 from academy_desktop.ui.main_window import MainWindow
 from academy_desktop.ui.results_view import COL_NUMBER, COL_STUDENT
 from academy_desktop.ui.review import ReviewScreen
 from academy_desktop.ui.stats_panel import StatsPanel
-from ui.ui_helpers import grade_samples
+from ui.ui_helpers import WAIT, grade_samples, new_exam_dialog_on
 
-WAIT = 30_000
 TITLE = "OMRChecker 45"
 QUESTIONS = [f"q{n}" for n in range(1, 46)]
 NUMBERS = ["20250001", "20250002", "99990000"]  # the last is not on the roster
@@ -35,16 +34,7 @@ def _set_up(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> int:
     with ctx.workspace.write() as s:
         roster.import_roster(s, roster.parse_roster(names))
 
-    dialog = NewExamDialog(ctx)
-    qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.preview.page is not None, timeout=WAIT)
-    dialog.select_template(folder / "template.json")
-    qtbot.waitUntil(
-        lambda: (
-            dialog.preview.page is not None and dialog.preview.page.template.source == "omrchecker"
-        ),
-        timeout=WAIT,
-    )
+    dialog = new_exam_dialog_on(qtbot, ctx, folder / "template.json")
     summary = dialog.preview.summary.text()
     assert "45 questions" in summary and "student ID 8 digits" in summary, summary
     dialog.title_edit.setText(TITLE)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pytestqt.qtbot import QtBot
+
 from academy_desktop.store.database import Workspace
+from academy_desktop.ui.context import AppContext
+from academy_desktop.ui.exam_setup import NewExamDialog
 
 STAFF = "검토자"
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
 TEMPLATES = Path(__file__).resolve().parents[2] / "resources" / "templates"
+WAIT = 30_000  # ms: a background step on a busy 2-core machine
 
 
 def make_exam(ws: Workspace, title: str = "단원평가", questions: int = 20) -> int:
@@ -65,3 +70,18 @@ def grade_exam(ws: Workspace, title: str, samples: list[int]) -> int:
     )
     list(grading.run(ws, batch, jobs=1))
     return batch.exam_id
+
+
+def new_exam_dialog_on(qtbot: QtBot, ctx: AppContext, template: Path) -> NewExamDialog:
+    """The new-exam dialog with an imported (OMRChecker) ``template`` chosen and previewed."""
+    dialog = NewExamDialog(ctx)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.preview.page is not None, timeout=WAIT)
+    dialog.select_template(template)
+    qtbot.waitUntil(
+        lambda: (
+            dialog.preview.page is not None and dialog.preview.page.template.source == "omrchecker"
+        ),
+        timeout=WAIT,
+    )
+    return dialog
