@@ -676,20 +676,7 @@ def _partial(img: np.ndarray, box: mk.Box, rng: np.random.Generator, mm: float) 
 
 def _light(img: np.ndarray, box: mk.Box, rng: np.random.Generator, mm: float) -> None:
     """A faint pencil fill: grey 150-185 with graphite texture, 75-100 % of the bubble."""
-    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    rx, ry = (box[2] - box[0]) / 2, (box[3] - box[1]) / 2
-    k = np.sqrt(rng.uniform(0.75, 1.0))
-    patch = mk._Patch(img, box, margin=max(rx, ry) * 0.3 + 2)
-    if patch.empty:
-        return
-    alpha = patch.polygon(mk.blob_outline(cx, cy, rx * k, ry * k, rng, wobble=0.08))
-    xs, ys = patch.coords()
-    ang = rng.uniform(np.pi / 6, np.pi / 3)
-    period = max(2.0, rng.uniform(0.3, 0.5) * mm)
-    hatch = 0.5 + 0.5 * np.sin(2 * np.pi * (xs * np.cos(ang) + ys * np.sin(ang)) / period)
-    grain = rng.normal(0, 0.15, patch.shape).astype(np.float32)
-    alpha *= np.clip(0.8 + 0.2 * hatch + grain, 0.0, 1.0)
-    patch.blend(img, alpha, rng.uniform(150, 185))
+    mk.pencil(img, box, rng, mm, tone=(150, 185), cover=0.75, wobble=0.08, grain=0.15, hatch=0.2)
 
 
 def draw_mark(img: np.ndarray, box: mk.Box, style: str, rng: np.random.Generator,
