@@ -226,19 +226,18 @@ def _reference_picture(path: Path, mtime: float) -> tuple[np.ndarray, float, tup
     """The reference picture at the matching size, its scale and its full size (cached:
     every page of a batch is matched against the same picture)."""
     ref = marker_image.load_marker(path)
-    small, rf = downscale(ref, features.WORK_SIDE)
+    small, rf = downscale(ref, SMALL_SIDE)
     small.setflags(write=False)
     return small, rf, (ref.shape[1], ref.shape[0])
 
 
-def _by_features(gray: np.ndarray, t: Template) -> Aligned | None:
+def _by_features(small: np.ndarray, f: float, t: Template) -> Aligned | None:
     a = t.alignment
     if a.reference_image is None:
         return None
     path = Path(a.reference_image)
     mtime = path.stat().st_mtime if path.is_file() else 0.0
     ref_small, rf, (rw, rh) = _reference_picture(path, mtime)
-    small, f = downscale(gray, features.WORK_SIDE)
     found = features.match_reference(small, ref_small)
     if found is None:
         return None
@@ -293,7 +292,7 @@ def align(gray: np.ndarray, t: Template) -> Aligned:
     elif method == "marker_image":
         result = _by_marker_image(gray, t)
     elif method == "features":
-        result = _by_features(gray, t)
+        result = _by_features(small, f, t)
         if result is None:
             raise Rejection(Code.ALIGNMENT_FAILED, "reference features not matched")
     else:

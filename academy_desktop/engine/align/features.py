@@ -22,7 +22,6 @@ from academy_desktop.engine.align.geometry import is_convex_quad, quad_area, tra
 
 MIN_INLIERS = 20
 RATIO = 0.8
-WORK_SIDE = 1100  # long side the pictures are matched at
 
 
 @dataclass(frozen=True)
