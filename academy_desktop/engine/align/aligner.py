@@ -21,16 +21,13 @@ from academy_desktop.engine.align.geometry import (
     scale_matrix,
     transform_points,
 )
-from academy_desktop.engine.align.reference import frame_size, ncc, reference
+from academy_desktop.engine.align.reference import frame_size, ncc, reference, turn_is_clear
 from academy_desktop.engine.rejections import Code, Rejection
 from academy_desktop.engine.template.model import Template
 
 SMALL_SIDE = 1000  # long side of the copy used to find marks and outlines
 LOW_SIDE = 360  # long side of the frame used to check orientation
 MIN_NCC = 0.30  # below this the page does not look like the template at all
-# Two quarter turns whose pages match the drawn bubbles within this are a tie: measured on
-# the real CropPage samples, the right way up wins by 0.07-0.45, a symmetric grid by ~0.
-ORIENTATION_MARGIN = 0.05
 
 
 @dataclass
@@ -176,9 +173,9 @@ def _turn_details(
     """How clearly turn ``k`` won; on a tie, every candidate's homography, for the page's
     own content to decide (``upright.settle``) or a person."""
     best = scores[ks.index(k)]
-    margin = best - max(x for kk, x in zip(ks, scores, strict=True) if kk != k)
-    details: dict[str, Any] = {"orientation_margin": round(float(margin), 4)}
-    if margin < ORIENTATION_MARGIN:
+    second = max(x for kk, x in zip(ks, scores, strict=True) if kk != k)
+    details: dict[str, Any] = {"orientation_margin": round(float(best - second), 4)}
+    if not turn_is_clear(best, second):
         details["orientation_undecided"] = True
         details["orientation_candidates"] = {
             str(kk * 90): homography(src, rotate_corners(quad, kk) / f).tolist() for kk in ks
