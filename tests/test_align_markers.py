@@ -14,9 +14,15 @@ import pytest
 from synth import layouts, photo
 
 from academy_desktop.cli.main import main
-from academy_desktop.engine.align import marker_image, markers
+from academy_desktop.engine.align import marker_geometry, marker_image
 from academy_desktop.engine.align.aligner import align
-from academy_desktop.engine.align.geometry import downscale, page_corners, transform_points
+from academy_desktop.engine.align.geometry import (
+    clockwise_order,
+    downscale,
+    page_corners,
+    transform_points,
+)
+from academy_desktop.engine.align.marker_model import MarkerQuad
 from academy_desktop.engine.grade import grade_image
 from academy_desktop.engine.rejections import Code, Rejection
 from academy_desktop.engine.template.discovery import load_template
@@ -43,7 +49,7 @@ def _page(layout: Layout, dpi: int, seed: int = 1) -> tuple[np.ndarray, dict[str
     return cv2.cvtColor(page, cv2.COLOR_BGR2GRAY), answers
 
 
-def _locate(gray: np.ndarray, t: Template) -> markers.MarkerQuad:
+def _locate(gray: np.ndarray, t: Template) -> MarkerQuad:
     small, f = downscale(gray, 1000)
     return marker_image.locate(gray, t, small, f)
 
@@ -205,10 +211,10 @@ def test_the_geometry_check_refuses_quads_unlike_the_template() -> None:
     aspect, ratio = 0.7, 17.0
     good = np.array([[[100, 100], [800, 100], [800, 1100], [100, 1100]]], float)
     sizes = np.full((1, 4), 45.0)  # ~ 800 px paper / 17
-    err, upright = markers.quad_geometry(good, sizes, aspect, ratio)
+    err, upright = marker_geometry.quad_geometry(good, sizes, aspect, ratio)
     assert np.isfinite(err[0]) and upright[0]
     turned = good[:, :, ::-1]  # the same page a quarter turn away: still fine, not upright
-    err, upright = markers.quad_geometry(markers_clockwise(turned), sizes, aspect, ratio)
+    err, upright = marker_geometry.quad_geometry(markers_clockwise(turned), sizes, aspect, ratio)
     assert np.isfinite(err[0]) and not upright[0]
     bad = {
         "not convex": [[100, 100], [800, 100], [300, 300], [100, 1100]],
@@ -217,16 +223,16 @@ def test_the_geometry_check_refuses_quads_unlike_the_template() -> None:
         "too strong a perspective": [[350, 100], [550, 100], [800, 1100], [100, 1100]],
     }
     for name, quad in bad.items():
-        err, _ = markers.quad_geometry(np.array([quad], float), sizes, aspect, ratio)
+        err, _ = marker_geometry.quad_geometry(np.array([quad], float), sizes, aspect, ratio)
         assert not np.isfinite(err[0]), name
     # markers far too small or too big for a quad this size (bubbles, blots)
     for size in (15.0, 120.0):
-        err, _ = markers.quad_geometry(good, np.full((1, 4), size), aspect, ratio)
+        err, _ = marker_geometry.quad_geometry(good, np.full((1, 4), size), aspect, ratio)
         assert not np.isfinite(err[0]), size
 
 
 def markers_clockwise(quads: np.ndarray) -> np.ndarray:
-    order = markers._order(quads)
+    order = clockwise_order(quads)
     return np.take_along_axis(quads, order[..., None], axis=1)
 
 

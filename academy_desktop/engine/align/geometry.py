@@ -17,11 +17,25 @@ def page_corners(t: Template) -> np.ndarray:
 def order_clockwise(pts: np.ndarray) -> np.ndarray:
     """Order 4 points clockwise on screen (y down), starting with the top-left one."""
     pts = np.asarray(pts, dtype=np.float32).reshape(4, 2)
-    c = pts.mean(axis=0)
-    ang = np.arctan2(pts[:, 1] - c[1], pts[:, 0] - c[0])
-    pts = pts[np.argsort(ang)]
-    start = int(np.argmin(pts.sum(axis=1)))  # the point nearest the top-left
-    return np.roll(pts, -start, axis=0)
+    return pts[clockwise_order(pts[None])[0]]
+
+
+def clockwise_order(pts: np.ndarray) -> np.ndarray:
+    """Indices (C, 4) ordering each of many sets of 4 points (C, 4, 2) clockwise on
+    screen (y down) from the top-left one: :func:`order_clockwise` for all at once."""
+    c = pts.mean(axis=1, keepdims=True)
+    ang = np.arctan2(pts[..., 1] - c[..., 1], pts[..., 0] - c[..., 0])
+    order = np.argsort(ang, axis=1)
+    ordered = np.take_along_axis(pts, order[..., None], axis=1)
+    start = np.argmin(ordered.sum(axis=2), axis=1)  # the point nearest the top-left
+    roll = (np.arange(4)[None, :] + start[:, None]) % 4
+    return np.take_along_axis(order, roll, axis=1)
+
+
+def quad_sides(pts: np.ndarray) -> np.ndarray:
+    """Side lengths 0->1, 1->2, 2->3, 3->0 of a quad (4, 2) or of many (C, 4, 2)."""
+    d = np.roll(pts, -1, axis=-2) - pts
+    return np.hypot(d[..., 0], d[..., 1])
 
 
 def homography(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -73,6 +87,34 @@ def downscale(gray: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
     return small, f
 
 
+class Levels:
+    """``gray`` and its Gaussian pyramid (``cv2.pyrDown``), each level made once, when
+    first needed. ``reduced``: ``downscale(gray, ...)`` if the caller already made it
+    (the copy and its factor), kept as its level instead of being made again."""
+
+    def __init__(self, gray: np.ndarray, reduced: tuple[np.ndarray, float] | None = None) -> None:
+        self._levels = {0: gray}
+        if reduced is not None:
+            small, f = reduced
+            p = round(float(-np.log2(f))) if f > 0 else 0
+            if p > 0 and 0.5**p == f:
+                self._levels[p] = small
+
+    def get(self, p: int) -> np.ndarray:
+        """Level ``p``: ``gray`` halved ``p`` times."""
+        img = self._levels.get(p)
+        if img is None:
+            img = self._levels[p] = cv2.pyrDown(self.get(p - 1))
+        return img
+
+    def downscale(self, max_side: int) -> tuple[np.ndarray, float]:
+        """:func:`downscale` of ``gray`` from the levels."""
+        p = 0
+        while max(self.get(p).shape[:2]) > max_side:
+            p += 1
+        return self.get(p), 0.5**p
+
+
 def background(gray: np.ndarray, kernel: int) -> np.ndarray:
     """Paper brightness estimate: a grey closing (max filter) then a blur; never zero."""
     k = max(3, kernel | 1)
@@ -85,3 +127,16 @@ def normalise(gray: np.ndarray, kernel: int) -> np.ndarray:
     """Flat-field correction: 255 where the paper is, darker where ink is."""
     bg = background(gray, kernel)
     return cv2.divide(gray, bg, scale=255)
+
+
+def subpixel_peak(res: np.ndarray, x: int, y: int) -> tuple[float, float]:
+    """Sub-pixel offset (-0.5..0.5 each way) of the peak of ``res`` at integer (x, y):
+    a parabola through it and its two neighbours along each axis (0 at the border)."""
+
+    def fit(a: float, b: float, c: float) -> float:
+        den = a - 2 * b + c
+        return 0.0 if abs(den) < 1e-9 else float(np.clip(0.5 * (a - c) / den, -0.5, 0.5))
+
+    dx = fit(res[y, x - 1], res[y, x], res[y, x + 1]) if 0 < x < res.shape[1] - 1 else 0.0
+    dy = fit(res[y - 1, x], res[y, x], res[y + 1, x]) if 0 < y < res.shape[0] - 1 else 0.0
+    return dx, dy

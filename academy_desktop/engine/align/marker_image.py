@@ -14,7 +14,8 @@ import cv2
 import numpy as np
 
 from academy_desktop.engine.align import markers, page
-from academy_desktop.engine.align.markers import MarkerModel, MarkerQuad
+from academy_desktop.engine.align.geometry import quad_sides
+from academy_desktop.engine.align.marker_model import MarkerModel, MarkerQuad
 from academy_desktop.engine.rejections import Code, Rejection
 from academy_desktop.engine.template.model import Template
 
@@ -54,9 +55,10 @@ MIN_PAGE_MATCH = 0.05
 
 
 def locate(gray: np.ndarray, t: Template, small: np.ndarray, f: float) -> MarkerQuad:
-    """The template's four markers in ``gray`` (``small`` is ``gray`` reduced by ``f``),
-    clockwise from the picture's top-left; raises ``ALIGNMENT_FAILED`` when no four (or
-    three and a predicted fourth) fit the template."""
+    """The template's four markers in ``gray`` (``small`` is ``gray`` reduced by ``f``
+    with ``geometry.downscale``), clockwise from the picture's top-left; raises
+    ``ALIGNMENT_FAILED`` when no four (or three and a predicted fourth) fit the
+    template."""
     a = t.alignment
     if a.marker_image is None:
         raise Rejection(Code.ALIGNMENT_FAILED, "template names no marker image")
@@ -65,11 +67,11 @@ def locate(gray: np.ndarray, t: Template, small: np.ndarray, f: float) -> Marker
     if a.crop_page_first:  # OMRChecker's CropPage first: the paper's size sets the scale
         found = page.find_page(small)
         if found is not None:
-            d = np.roll(found[0], -1, axis=0) - found[0]
-            sides = np.hypot(d[:, 0], d[:, 1]) / f
+            sides = quad_sides(found[0]) / f
             paper = (float(sides.min()), float(sides.max()))
     w, h = t.page_size
-    fit = markers.find_quad(gray, model, w / h, a.marker_width_ratio or 17.0, paper)
+    ratio = a.marker_width_ratio or 17.0
+    fit = markers.find_quad(gray, model, w / h, ratio, paper, reduced=(small, f))
     if fit is None:
         raise Rejection(Code.ALIGNMENT_FAILED, "corner markers not found")
     return fit

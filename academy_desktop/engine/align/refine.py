@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from academy_desktop.engine.align.geometry import subpixel_peak
 from academy_desktop.engine.align.reference import reference
 from academy_desktop.engine.template.model import Block, Template
 
@@ -30,16 +31,6 @@ class BlockFit:
     # the grid fits better one row or column further on: it sits on the neighbouring
     # row or column (the page-wide mapping was off by a whole step), so never trust it
     snapped: bool = False
-
-
-def _subpixel(res: np.ndarray, x: int, y: int) -> tuple[float, float]:
-    def fit(a: float, b: float, c: float) -> float:
-        den = a - 2 * b + c
-        return 0.0 if abs(den) < 1e-9 else float(np.clip(0.5 * (a - c) / den, -0.5, 0.5))
-
-    dx = fit(res[y, x - 1], res[y, x], res[y, x + 1]) if 0 < x < res.shape[1] - 1 else 0.0
-    dy = fit(res[y - 1, x], res[y, x], res[y + 1, x]) if 0 < y < res.shape[0] - 1 else 0.0
-    return dx, dy
 
 
 def fit_blocks(frame: np.ndarray, t: Template, scale: float) -> dict[str, BlockFit]:
@@ -93,7 +84,7 @@ def fit_blocks(frame: np.ndarray, t: Template, scale: float) -> dict[str, BlockF
                 at_rim and peak - stay < 2 * max(MIN_GAIN, MIN_GAIN_SHARE * peak)
             ):
                 peak, px, py = stay, zx, zy
-        sx, sy = _subpixel(res, px, py)
+        sx, sy = subpixel_peak(res, px, py)
         dx = (sx0 + px + sx - x0) * 2.0
         dy = (sy0 + py + sy - y0) * 2.0
         edge = px in (0, res.shape[1] - 1) or py in (0, res.shape[0] - 1)
