@@ -166,3 +166,19 @@ def test_a_grid_one_step_off_is_flagged_never_read(axis: str) -> None:
         got = r.fields[f.label]
         assert got.flagged, (f.label, got.value, truth.answers[f.label])
         assert got.confidence < 0.5
+
+
+@pytest.mark.parametrize(
+    ("best", "second", "clear"),
+    [
+        (0.74, 0.739, False),  # an exactly symmetric grid: both ways up fit alike
+        (0.31, -0.01, True),  # a clean scan the right way up
+        (0.069, 0.035, True),  # a coarse, badly fitting scan that still prefers one way twice
+        (0.05, 0.04, False),  # a small lead on a poor fit is no evidence
+        (0.30, 0.26, False),
+    ],
+)
+def test_a_turn_is_clear_only_with_a_real_lead(best: float, second: float, clear: bool) -> None:
+    from academy_desktop.engine.align.reference import turn_is_clear
+
+    assert turn_is_clear(best, second) is clear
