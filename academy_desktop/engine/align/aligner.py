@@ -202,11 +202,10 @@ def _by_whole_image(small: np.ndarray, f: float, t: Template) -> Aligned:
     return Aligned(h, "none", k * 90, s, mean_scale(h, t), details)
 
 
-def _by_marker_image(gray: np.ndarray, t: Template) -> Aligned:
+def _by_marker_image(gray: np.ndarray, small: np.ndarray, f: float, t: Template) -> Aligned:
     """OMRChecker's CropOnMarkers: the four marker pictures (``marker_image.locate``,
     any scale, perspective, light), then the quarter turn whose page looks most like
     the template's drawn bubbles, as for native sheets."""
-    small, f = downscale(gray, SMALL_SIDE)
     fit = marker_image.locate(gray, t, small, f)
     src = page_corners(t)
     quad = (fit.corners * f).astype(np.float32)
@@ -287,7 +286,7 @@ def align(gray: np.ndarray, t: Template) -> Aligned:
             result = _by_whole_image(small, f, t)
             result.details["page_found"] = False
     elif method == "marker_image":
-        result = _by_marker_image(gray, t)
+        result = _by_marker_image(gray, small, f, t)
     elif method == "features":
         result = _by_features(small, f, t)
         if result is None:

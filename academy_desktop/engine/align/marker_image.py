@@ -16,6 +16,7 @@ import numpy as np
 from academy_desktop.engine.align import markers, page
 from academy_desktop.engine.align.geometry import quad_sides
 from academy_desktop.engine.align.marker_model import MarkerModel, MarkerQuad
+from academy_desktop.engine.align.reference import turn_is_clear
 from academy_desktop.engine.rejections import Code, Rejection
 from academy_desktop.engine.template.model import Template
 
@@ -45,10 +46,10 @@ def marker_model(path: Path) -> MarkerModel:
     return _model(path, stamp)
 
 
-# how much better the chosen quarter turn must match the sheet than the next best (as
-# for the other aligners); measured margins: CropOnMarkers samples 0.31-0.49, synthetic
-# omr_circles 0.56, red drop-out cards 0.46, the half-turn-symmetric grid 0.000-0.004
-ORIENTATION_MARGIN = 0.05
+# How much better the chosen quarter turn must match the sheet than the next best is
+# reference.turn_is_clear, as for the other aligners; measured margins: CropOnMarkers
+# samples 0.31-0.49, synthetic omr_circles 0.56, red drop-out cards 0.46, the
+# half-turn-symmetric grid 0.000-0.004.
 # a page whose best turn matches the template's drawn bubbles worse than this is not
 # the template's sheet (the markers were something else)
 MIN_PAGE_MATCH = 0.05
@@ -90,8 +91,8 @@ def describe(
     alignment: the markers, and how sure the turn is (``scores``: page match per turn,
     ``hs``: homography per turn).
 
-    The turn whose page looks most like the template wins. When two are within
-    :data:`ORIENTATION_MARGIN`, markers that are not symmetric under a half turn (all
+    The turn whose page looks most like the template wins. When it does not win clearly
+    (``reference.turn_is_clear``), markers that are not symmetric under a half turn (all
     four found the same way round) decide; failing that the page is left
     ``orientation_undecided`` with the two best turns' homographies, for its content to
     settle. Raises ``ALIGNMENT_FAILED`` when no turn makes the page look like the
@@ -103,7 +104,8 @@ def describe(
             Code.ALIGNMENT_FAILED,
             f"the markers were found but the page does not match the template ({best:.2f})",
         )
-    margin = best - scores[ranked[1]] if len(ranked) > 1 else 1.0
+    second = scores[ranked[1]] if len(ranked) > 1 else -1.0
+    margin = best - second if len(ranked) > 1 else 1.0
     details: dict[str, Any] = {
         "marker_score": round(fit.score, 4),
         "markers_found": fit.found,
@@ -114,7 +116,7 @@ def describe(
     k = ranked[0]
     if fit.turn is not None and fit.turn in scores:
         details["marker_rotation"] = fit.turn * 90
-    if margin < ORIENTATION_MARGIN:
+    if not turn_is_clear(best, second):
         if fit.turn is not None and fit.turn in scores:
             k = fit.turn
             details["orientation_method"] = "markers"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from academy_desktop.engine.align.geometry import normalise
+from academy_desktop.engine.align.geometry import clockwise_order, normalise
 from academy_desktop.engine.template.model import Template
 
 
@@ -55,16 +55,6 @@ def find_squares(small: np.ndarray, min_side: float, max_side: float) -> list[Sq
     return out
 
 
-def _order_clockwise(pts: np.ndarray) -> np.ndarray:
-    """:func:`geometry.order_clockwise` for many sets of four points (C, 4, 2) at once."""
-    c = pts.mean(axis=1, keepdims=True)
-    ang = np.arctan2(pts[..., 1] - c[..., 1], pts[..., 0] - c[..., 0])
-    pts = np.take_along_axis(pts, np.argsort(ang, axis=1)[..., None], axis=1)
-    start = np.argmin(pts.sum(axis=2), axis=1)  # the point nearest the top-left
-    roll = (np.arange(4)[None, :] + start[:, None]) % 4
-    return np.take_along_axis(pts, roll[..., None], axis=1)
-
-
 @dataclass(frozen=True)
 class QuadFit:
     corners: np.ndarray  # 4x2 image points, clockwise from the top-left on screen
@@ -99,7 +89,8 @@ def best_quad(squares: list[Square], t: Template) -> list[QuadFit]:
     same = sizes.max(axis=1) <= 1.6 * sizes.min(axis=1)  # the four marks are printed alike
     combos, sizes = combos[same], sizes[same]
     xy = np.array([[c.cx, c.cy] for c in cands], dtype=np.float32)
-    pts = _order_clockwise(xy[combos])
+    quads = xy[combos]
+    pts = np.take_along_axis(quads, clockwise_order(quads)[..., None], axis=1)
     d = np.roll(pts, -1, axis=1) - pts
     sides_arr = np.hypot(d[..., 0], d[..., 1])
     apart = sides_arr.min(axis=1) >= 2 * sizes.max(axis=1)  # marks sit far apart
