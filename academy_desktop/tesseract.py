@@ -15,8 +15,9 @@ started from a frozen Linux build get the environment they would have had outsid
 it (PyInstaller's ``LD_LIBRARY_PATH`` points into the bundle and would make a system
 program load the bundle's libraries).
 
-Nothing here imports Qt; OCR callers (homework review) run :meth:`Tesseract.image_to_text`
-or give :attr:`Tesseract.executable` and :meth:`Tesseract.environment` to pytesseract.
+Nothing here imports Qt; OCR callers run :meth:`Tesseract.image_to_text` or
+:meth:`Tesseract.run` (the orientation check), or give :attr:`Tesseract.executable` and
+:meth:`Tesseract.environment` to pytesseract (homework review).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,13 +65,17 @@ class Tesseract:
             env["TESSDATA_PREFIX"] = str(self.tessdata)
         return env
 
-    def _run(self, args: list[str], timeout: float) -> str:
+    def run(
+        self, args: Sequence[str], *, timeout: float, env: Mapping[str, str] | None = None
+    ) -> str:
+        """The program's output (stdout) for ``args``; ``env``: variables set on top of
+        :meth:`environment`. Raises :class:`TesseractError` when it cannot run or fails."""
         # no console window flashing up from the windowed app (0 elsewhere)
         no_window = getattr(subprocess, "CREATE_NO_WINDOW", 0)
         try:
             proc = subprocess.run(
                 [str(self.executable), *args],
-                env=self.environment(),
+                env={**self.environment(), **(env or {})},
                 capture_output=True,
                 timeout=timeout,
                 check=False,
@@ -85,12 +91,12 @@ class Tesseract:
 
     def version(self, timeout: float = 20) -> str:
         """The first line of ``tesseract --version`` (e.g. ``tesseract 5.3.0``)."""
-        out = self._run(["--version"], timeout)
+        out = self.run(["--version"], timeout=timeout)
         return out.strip().splitlines()[0] if out.strip() else ""
 
     def languages(self, timeout: float = 20) -> list[str]:
         """The installed language data (``tesseract --list-langs``), e.g. ``["eng", "kor"]``."""
-        out = self._run(["--list-langs"], timeout)
+        out = self.run(["--list-langs"], timeout=timeout)
         lines = [line.strip() for line in out.splitlines()]
         return sorted(line for line in lines[1:] if line and " " not in line)
 
@@ -98,7 +104,7 @@ class Tesseract:
         self, image: Path, *, lang: str = "kor+eng", psm: int = 6, timeout: float = 60
     ) -> str:
         """OCR of an image file (text on stdout); raises :class:`TesseractError`."""
-        return self._run([str(image), "stdout", "-l", lang, "--psm", str(psm)], timeout)
+        return self.run([str(image), "stdout", "-l", lang, "--psm", str(psm)], timeout=timeout)
 
 
 def app_dir() -> Path:

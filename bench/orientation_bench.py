@@ -39,11 +39,14 @@ for _p in (ROOT, ROOT / "tests"):
 
 from synth import orientation_pages as pages  # noqa: E402
 
-from academy_desktop.engine.align import orientation  # noqa: E402
-from academy_desktop.tesseract import Tesseract, find_tesseract  # noqa: E402
+from academy_desktop.engine.align import orient_labels, orient_reference  # noqa: E402
+from academy_desktop.engine.align.orient_ocr import ocr_vote  # noqa: E402
+from academy_desktop.engine.align.orient_vote import OrientationVote  # noqa: E402
+from academy_desktop.engine.align.orientation import choose_orientation  # noqa: E402
+from academy_desktop.tesseract import find_tesseract  # noqa: E402
 
 SIDE = 1400
-Vote = orientation.OrientationVote
+Vote = OrientationVote
 
 
 @dataclass
@@ -102,11 +105,6 @@ def _run(
     return vote, truth, ms, cpu
 
 
-def _ocr_path(cands: list[np.ndarray], engine: Tesseract) -> Vote | None:
-    layouts = [orientation.text_layout(c) for c in cands]
-    return orientation.ocr_vote(cands, engine, orientation.allowed_by_direction(layouts))
-
-
 def _references(shape: str) -> dict[str, np.ndarray]:
     w, h = pages.FRAMES[shape]
     size = (round(w * SIDE / max(w, h)), round(h * SIDE / max(w, h)))
@@ -158,23 +156,27 @@ def main(argv: list[str] | None = None) -> int:
                     pages.scanned(bare, turns, seed=seed), shape, turns, seed=seed, side=SIDE
                 )
                 runs: list[tuple[str, Callable[[], Vote | None], int | None]] = [
-                    (names[0], partial(orientation.reference_vote, cands, refs["blank"]), up),
-                    (names[1], partial(orientation.reference_vote, cands, refs["batch"]), up),
-                    (names[2], partial(orientation.label_vote, cands), up),
-                    (names[5], partial(orientation.reference_vote, cands, refs["other"]), None),
+                    (names[0], partial(orient_reference.reference_vote, cands, refs["blank"]), up),
+                    (names[1], partial(orient_reference.reference_vote, cands, refs["batch"]), up),
+                    (names[2], partial(orient_labels.label_vote, cands), up),
+                    (
+                        names[5],
+                        partial(orient_reference.reference_vote, cands, refs["other"]),
+                        None,
+                    ),
                     (
                         names[4],
-                        partial(orientation.choose_orientation, cands, ocr=ocr, tesseract=engine),
+                        partial(choose_orientation, cands, ocr=ocr, tesseract=engine),
                         up,
                     ),
                     (
                         names[6],
-                        partial(orientation.choose_orientation, bare_c, ocr=ocr, tesseract=engine),
+                        partial(choose_orientation, bare_c, ocr=ocr, tesseract=engine),
                         None,
                     ),
                 ]
                 if engine is not None:
-                    runs.append((names[3], partial(_ocr_path, cands, engine), up))
+                    runs.append((names[3], partial(ocr_vote, cands, engine), up))
                 for name, fn, truth in runs:
                     tallies[name].add(*_run(fn, truth))
             print(f"{shape}: seed {seed} done", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""Orientation of symmetric layouts from the page's own content (engine/align/orientation.py).
+"""Orientation of symmetric layouts from the page's own content (engine/align/orientation.py
+and its cues, orient_reference.py, orient_labels.py and orient_ocr.py).
 
 Pages come from ``synth.orientation_pages``: four identical corner squares and a bubble
 grid symmetric under a half turn (portrait) or every quarter turn (square), so only the
@@ -17,8 +18,9 @@ import pytest
 from conftest import require_samples
 from synth import orientation_pages as pages
 
-from academy_desktop.engine.align import orientation
-from academy_desktop.engine.align.orientation import OrientationVote, choose_orientation
+from academy_desktop.engine.align import orient_labels, orient_ocr, orient_reference, orientation
+from academy_desktop.engine.align.orient_vote import OrientationVote
+from academy_desktop.engine.align.orientation import choose_orientation
 from academy_desktop.tesseract import Tesseract, find_tesseract
 
 SHAPES = ("portrait", "square")
@@ -109,7 +111,7 @@ def test_a_reference_built_from_other_pages_of_the_batch_decides_too(shape, turn
 def test_the_reference_tolerates_a_warp_a_few_pixels_and_a_degree_off(shape):
     # each candidate has its own error of up to ~8 px, 1 degree and 2.5 % scale
     cands, upright = _candidates(shape, 2, seed=12, jitter=2.5)
-    vote = orientation.reference_vote(cands, _reference(shape, "blank"))
+    vote = orient_reference.reference_vote(cands, _reference(shape, "blank"))
     assert vote.rotation == upright
 
 
@@ -146,7 +148,7 @@ def test_the_reading_direction_settles_the_quarter_turns_numbers_alone_cannot(tu
     # question numbers left of the rows and no choice labels: turned a quarter clockwise,
     # the numbers stand above the columns, as labels do on an upright page
     cands, upright = _candidates("square", turns, numbers=True, choices=False)
-    layouts = [orientation.text_layout(c) for c in cands]
+    layouts = [orient_labels.text_layout(c) for c in cands]
     sideways = (upright + 1) % 4  # the page turned a quarter clockwise
     assert layouts[sideways].label_z == pytest.approx(layouts[upright].label_z, abs=1.0)
     assert layouts[upright].direction > 0.3 > -0.3 > layouts[sideways].direction
@@ -157,7 +159,7 @@ def test_the_reading_direction_settles_the_quarter_turns_numbers_alone_cannot(tu
 def test_upright_and_upside_down_labels_lean_opposite_ways():
     cands, upright = _candidates("portrait", 0)
     assert upright == 0
-    up, down = (orientation.text_layout(c) for c in cands)
+    up, down = (orient_labels.text_layout(c) for c in cands)
     assert up.label_z > 5 and down.label_z < -5
     assert up.runs == down.runs and up.bubbles == down.bubbles > 200
 
@@ -183,7 +185,7 @@ def test_tesseract_reads_the_header_when_no_labels_tell(shape, turns):
     vote = choose_orientation(cands, tesseract=engine)
     assert (vote.rotation, vote.method) == (upright, "text")
     assert vote.details["cue"] == "ocr"
-    assert vote.scores[upright] >= orientation.OCR_MIN_CONF
+    assert vote.scores[upright] >= orient_ocr.OCR_MIN_CONF
 
 
 # ----------------------------------------------------------------------------- undecided
@@ -202,11 +204,12 @@ def test_a_page_without_text_or_reference_is_undecided(shape, turns):
 
 def test_without_tesseract_the_text_step_is_skipped_not_failed(monkeypatch):
     monkeypatch.setattr(orientation, "find_tesseract", lambda: None)
+    monkeypatch.setattr(orient_ocr, "find_tesseract", lambda: None)
     cands, _ = _candidates("portrait", 0, numbers=False, choices=False)
     vote = choose_orientation(cands)
     assert vote.rotation is None and vote.method == "undecided"
     assert vote.details["tesseract"] == "missing"
-    assert orientation.ocr_vote(cands) is None
+    assert orient_ocr.ocr_vote(cands) is None
     # the labels need no Tesseract
     cands, upright = _candidates("portrait", 2)
     assert choose_orientation(cands).rotation == upright
@@ -272,7 +275,7 @@ def test_real_sheets_are_never_turned_upside_down_by_the_labels():
     pages_ = _real_upright_pages()
     decided = 0
     for path in pages_:
-        vote = orientation.label_vote(_real_candidates(path))
+        vote = orient_labels.label_vote(_real_candidates(path))
         assert vote.rotation in (0, None), (path, vote)
         decided += vote.rotation == 0
     assert len(pages_) >= 30 and decided >= 3  # aspose-answersheet photo and scan, ogrenci
@@ -283,7 +286,7 @@ def test_real_sheets_are_never_turned_upside_down_by_tesseract():
     engine = _tesseract_with_text_data()
     decided = 0
     for path in _real_upright_pages():
-        vote = orientation.ocr_vote(_real_candidates(path), engine)
+        vote = orient_ocr.ocr_vote(_real_candidates(path), engine)
         assert vote is not None and vote.rotation in (0, None), (path, vote)
         decided += vote.rotation == 0
     assert decided >= 20  # 27 of 40 with kor+eng
